@@ -1,0 +1,119 @@
+# dlua: `make` builds ./dlua, the Lua module and the C core; `make test` runs everything.
+# BUILD names the build folder, so that several builds (and sanitizer builds) coexist.
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+SAN      ?=
+
+CC       ?= cc
+BLAS_INC  = /usr/include/x86_64-linux-gnu/openblas-openmp
+BLAS_LIB  = /usr/lib/x86_64-linux-gnu/openblas-openmp
+LUA_INC   = /usr/include/lua5.4
+
+OPT      ?= -O2 -march=x86-64-v2 -mtune=native
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -fPIC -fopenmp \
+            -I$(BLAS_INC) $(OPT) -g
+ifneq ($(SAN),)
+CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDSAN     = -fsanitize=address,undefined
+endif
+LIBS      = -L$(BLAS_LIB) -Wl,-rpath,$(BLAS_LIB) -lopenblas -lz -lm -fopenmp $(LDSAN)
+
+CORE_SRC  = $(wildcard src/core/*.c src/ops/*.c src/nn/*.c src/optim/*.c src/io/*.c)
+LUA_SRC   = $(wildcard src/lua/*.c)
+TEST_SRC  = $(wildcard tests/test_*.c)
+EXE_SRC   = $(wildcard src/*.c)
+EXE_OBJ   = $(EXE_SRC:%.c=$(BUILD)/%.o)
+CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
+LUA_OBJ   = $(LUA_SRC:%.c=$(BUILD)/%.o)
+TESTS     = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+LIBCORE   = $(BUILD)/libdlua.a
+LUAMOD    = $(BUILD)/lua/torch/core.so
+EXE       = $(BUILD)/dlua
+
+# Debian packages the build and the tests need; `make deps` installs the missing ones.
+DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib1g-dev \
+            libedit-dev tmux
+SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps test check-c check-spec bench install uninstall clean
+
+all: $(EXE) $(LUAMOD) $(LIBCORE) $(TESTS)
+ifeq ($(BUILD),build)
+all: dlua
+dlua: $(EXE)
+	cp $(EXE) dlua
+endif
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/src/lua/%.o: CFLAGS += -I$(LUA_INC)
+$(EXE_OBJ): CFLAGS += -I$(LUA_INC)
+
+$(LIBCORE): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LUAMOD): $(LUA_OBJ) $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -o $@ $(LUA_OBJ) $(LIBCORE) $(LIBS)
+
+$(EXE): $(EXE_OBJ) $(LUA_OBJ) $(LIBCORE)
+	$(CC) -o $@ $(EXE_OBJ) $(LUA_OBJ) $(LIBCORE) -llua5.4 -ledit $(LIBS) -Wl,-E
+
+$(BUILD)/tests/%: tests/%.c tests/check.h $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBCORE) $(LIBS)
+
+# The whole suite, plain and then under AddressSanitizer + UBSan; last line: N passed, N failed.
+test: deps
+	@sh tests/run.sh
+
+# One build's C tests or specs (used by tests/run.sh; BUILD selects the build).
+check-c: $(TESTS)
+	@sh tests/run.sh c $(BUILD)
+check-spec: $(EXE) $(LUAMOD)
+	@sh tests/run.sh spec $(BUILD)
+
+bench: all
+	@sh scripts/bench.sh
+
+LUADIR  = $(DESTDIR)$(PREFIX)/share/lua/5.4
+CMODDIR = $(DESTDIR)$(PREFIX)/lib/lua/5.4
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/dlua \
+	  $(CMODDIR)/torch $(LUADIR)
+	install -m 755 $(EXE) $(DESTDIR)$(PREFIX)/bin/dlua
+	install -m 644 $(LIBCORE) $(DESTDIR)$(PREFIX)/lib/libdlua.a
+	install -m 755 $(LUAMOD) $(CMODDIR)/torch/core.so
+	for d in core ops nn optim io; do \
+	  install -d $(DESTDIR)$(PREFIX)/include/dlua/$$d; \
+	  for h in src/$$d/*.h; do [ -f "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/dlua/$$d/; done; \
+	done; true
+	cd lua && find . -name '*.lua' | while read f; do \
+	  install -D -m 644 "$$f" "$(LUADIR)/$$f"; done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/dlua $(DESTDIR)$(PREFIX)/lib/libdlua.a $(CMODDIR)/torch/core.so
+	rm -rf $(DESTDIR)$(PREFIX)/include/dlua
+	cd lua && for d in */; do rm -rf "$(LUADIR)/$$d"; done
+
+clean:
+	rm -rf build build-* dlua
+
+-include $(CORE_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(EXE_OBJ:.o=.d)

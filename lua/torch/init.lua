@@ -1,0 +1,15 @@
+-- torch: the tensor library. The C module torch.core holds the tensor types and their
+-- methods; the files below add what is best written in Lua.
+local torch = require 'torch.core'
+_G.torch = torch
+package.loaded.torch = torch
+
+require 'torch.class'     -- torch.class, torch.type, typename, isTypeOf, isTensor
+require 'torch.tensor'    -- tensor methods written in Lua, operators
+require 'torch.print'     -- __tostring of tensors and storages
+require 'torch.apply'     -- apply, map, map2
+require 'torch.Timer'
+require 'torch.CmdLine'
+require 'torch.Tester'
+
+return torch

@@ -1,0 +1,79 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "storage.h"
+
+#define DL_ALIGN 64
+
+static int64_t allocated, live;
+
+static void *aligned_bytes(int64_t nbytes) {
+  /* aligned_alloc wants a multiple of the alignment; a zero-size block still gets a
+     real pointer so that data is never NULL for a live storage. */
+  size_t rounded = ((size_t)nbytes + DL_ALIGN - 1) / DL_ALIGN * DL_ALIGN;
+  if (rounded == 0) rounded = DL_ALIGN;
+  return aligned_alloc(DL_ALIGN, rounded);
+}
+
+static int byte_count(dl_dtype t, int64_t n, int64_t *nbytes) {
+  int64_t es = (int64_t)dl_dtype_size(t);
+  if (n < 0) return dl_error("storage: negative size %lld", (long long)n);
+  if (n > (INT64_MAX - DL_ALIGN) / es)
+    return dl_error("storage: size %lld overflows", (long long)n);
+  *nbytes = n * es;
+  return 0;
+}
+
+dl_storage *dl_storage_new(dl_dtype t, int64_t n) {
+  int64_t nbytes = 0;
+  if (byte_count(t, n, &nbytes)) return NULL;
+  dl_storage *s = malloc(sizeof *s);
+  void *data = aligned_bytes(nbytes);
+  if (!s || !data) {
+    free(s);
+    free(data);
+    dl_error("not enough memory for %lld elements of %s (%lld bytes)", (long long)n,
+             dl_dtype_name(t), (long long)nbytes);
+    return NULL;
+  }
+  s->data = data;
+  s->size = n;
+  s->dtype = t;
+  s->refcount = 1;
+  allocated += nbytes;
+  live += nbytes;
+  return s;
+}
+
+void dl_storage_retain(dl_storage *s) {
+  if (s) s->refcount++;
+}
+
+void dl_storage_release(dl_storage *s) {
+  if (!s || --s->refcount > 0) return;
+  live -= s->size * (int64_t)dl_dtype_size(s->dtype);
+  free(s->data);
+  free(s);
+}
+
+int dl_storage_resize(dl_storage *s, int64_t n) {
+  int64_t nbytes = 0, es = (int64_t)dl_dtype_size(s->dtype);
+  if (byte_count(s->dtype, n, &nbytes)) return -1;
+  if (n == s->size) return 0;
+  void *data = aligned_bytes(nbytes);
+  if (!data)
+    return dl_error("not enough memory for %lld elements of %s (%lld bytes)", (long long)n,
+                    dl_dtype_name(s->dtype), (long long)nbytes);
+  int64_t keep = n < s->size ? n : s->size;
+  if (keep > 0) memcpy(data, s->data, (size_t)(keep * es));
+  free(s->data);
+  live += nbytes - s->size * es;
+  allocated += nbytes;
+  s->data = data;
+  s->size = n;
+  return 0;
+}
+
+int64_t dl_storage_allocated(void) { return allocated; }
+int64_t dl_storage_live(void) { return live; }

@@ -1,0 +1,91 @@
+/* The Lua bindings: the only C that includes lua.h. They check arguments, call the
+   core, and push results; they do not compute. Prefix lt_ ("Lua torch").
+
+   Conventions every binding file follows:
+   - A tensor is a full userdata holding a dl_tensor, with the metatable of its type
+     (registry name "torch.FloatTensor", ...). That metatable is also the type's method
+     table (torch.FloatTensor), as in Torch7.
+   - Errors: a core call returning < 0 is passed to lt_fail, which raises dl_errmsg().
+     Argument errors name the function: "narrow: argument 2: ...". Never raise while
+     holding C-allocated memory: keep temporaries in Lua userdata (lt_newtensor). */
+#ifndef LT_H
+#define LT_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "../core/tensor.h"
+
+/* Registry names and method tables of the tensor and storage types. */
+const char *lt_typename(dl_dtype t);     /* "torch.FloatTensor" */
+const char *lt_storagename(dl_dtype t);  /* "torch.FloatStorage" */
+
+/* The tensor at idx, or NULL. */
+dl_tensor *lt_totensor(lua_State *L, int idx);
+/* The tensor at idx, or an error "fn: argument N: expected a tensor, got T". */
+dl_tensor *lt_checktensor(lua_State *L, int idx, const char *fn);
+/* Same, but the tensor must be of type dt. */
+dl_tensor *lt_checktype(lua_State *L, int idx, dl_dtype dt, const char *fn);
+/* Pushes a new empty tensor of type dt and returns it (owned by Lua). */
+dl_tensor *lt_newtensor(lua_State *L, dl_dtype dt);
+/* Pushes a new tensor that is a view of t (shares its storage). */
+dl_tensor *lt_pushview(lua_State *L, const dl_tensor *t);
+/* The default tensor type (torch.setdefaulttensortype). */
+dl_dtype lt_defaulttype(lua_State *L);
+
+dl_storage *lt_tostorage(lua_State *L, int idx);
+dl_storage *lt_checkstorage(lua_State *L, int idx, const char *fn);
+/* Pushes a storage userdata taking one new reference to s. */
+void lt_pushstorage(lua_State *L, dl_storage *s);
+/* Pushes a new torch.LongStorage holding the n values. */
+void lt_pushsizes(lua_State *L, int n, const int64_t *v);
+
+/* Raises a Lua error formatted with C's printf (so %lld, %g, %zu all work, unlike
+   luaL_error), prefixed with the script position as luaL_error does. */
+int lt_error(lua_State *L, const char *fmt, ...) DL_PRINTF(2, 3);
+/* Raises the last core error as a Lua error. */
+int lt_fail(lua_State *L);
+#define LT_TRY(L, call)           \
+  do {                            \
+    if ((call) < 0) lt_fail(L);   \
+  } while (0)
+
+/* Tells Lua's collector about tensor bytes allocated since the last call, so that a loop
+   making temporaries does not grow without collectgarbage(). Called by lt_newtensor and
+   after any binding that may allocate. */
+void lt_gcstep(lua_State *L);
+
+/* A dimension argument: 1-based, negative counts from the end; returns it 0-based.
+   ndim is the number of valid dimensions. Error names fn and the argument. */
+int lt_checkdim(lua_State *L, int idx, int ndim, const char *fn);
+/* An integer argument (a float with an integral value is accepted). */
+int64_t lt_checkint(lua_State *L, int idx, const char *fn);
+int64_t lt_optint(lua_State *L, int idx, int64_t def, const char *fn);
+/* A number argument. */
+double lt_checknum(lua_State *L, int idx, const char *fn);
+/* Sizes from the arguments at idx..top: integers, a torch.LongStorage or a table of
+   integers. Returns the count; raises on more than DL_MAXDIM or a non-integer. */
+int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn);
+
+/* Registers C functions as methods of all four tensor types (methods) and as fields of
+   the torch table (funcs); either may be NULL. The torch table is at the top of the
+   stack when the lt_open_* functions are called. */
+void lt_register(lua_State *L, const luaL_Reg *methods, const luaL_Reg *funcs);
+
+/* The torch.* form's optional result: when the argument at idx is a tensor and the
+   call has more than `nargs` arguments, returns it (the caller writes into it, resized)
+   and returns idx + 1 through *next; otherwise pushes a new tensor of type dt. Either
+   way, the result is left at the top of the stack. */
+dl_tensor *lt_result(lua_State *L, int idx, int nargs, dl_dtype dt, int *next);
+
+/* One open function per binding file, called in this order by luaopen_torch_core. */
+void lt_open_tensor(lua_State *L);  /* types, constructors, views, copies: lt_tensor.c */
+void lt_open_storage(lua_State *L); /* storages: lt_storage.c */
+void lt_open_math(lua_State *L);    /* elementwise math and comparisons: lt_math.c */
+void lt_open_reduce(lua_State *L);  /* reductions, sorting: lt_reduce.c */
+void lt_open_blas(lua_State *L);    /* BLAS and LAPACK: lt_blas.c */
+void lt_open_random(lua_State *L);  /* RNG and random fills: lt_random.c */
+void lt_open_index(lua_State *L);   /* indexing, cat, diag, tril...: lt_index.c */
+void lt_open_sys(lua_State *L);     /* Timer, threads, misc: lt_sys.c */
+
+#endif

@@ -1,0 +1,228 @@
+/* The module entry point and the helpers every binding file uses. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lt.h"
+
+static const char *tnames[DL_NTYPES] = {"torch.FloatTensor", "torch.DoubleTensor",
+                                        "torch.LongTensor", "torch.ByteTensor"};
+static const char *snames[DL_NTYPES] = {"torch.FloatStorage", "torch.DoubleStorage",
+                                        "torch.LongStorage", "torch.ByteStorage"};
+
+const char *lt_typename(dl_dtype t) { return tnames[t]; }
+const char *lt_storagename(dl_dtype t) { return snames[t]; }
+
+int lt_error(lua_State *L, const char *fmt, ...) {
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return luaL_error(L, "%s", buf);
+}
+
+int lt_fail(lua_State *L) { return luaL_error(L, "%s", dl_errmsg()); }
+
+void lt_gcstep(lua_State *L) {
+  static int64_t seen;
+  int64_t now = dl_storage_allocated(), kb = (now - seen) / 1024;
+  if (kb <= 0) return;
+  seen = now;
+  /* a basic step that accounts for kb kilobytes, as if Lua had allocated them */
+  while (kb > 0) {
+    int step = kb > (1 << 30) ? (1 << 30) : (int)kb;
+    lua_gc(L, LUA_GCSTEP, step);
+    kb -= step;
+  }
+}
+
+dl_tensor *lt_totensor(lua_State *L, int idx) {
+  dl_tensor *t = lua_touserdata(L, idx);
+  if (!t || !lua_getmetatable(L, idx)) return NULL;
+  lua_getfield(L, -1, "__dltype");
+  int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1;
+  lua_pop(L, 2);
+  return ok ? t : NULL;
+}
+
+static const char *argtype(lua_State *L, int idx) {
+  if (luaL_getmetafield(L, idx, "__typename") == LUA_TSTRING) {
+    const char *s = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return s; /* interned in the metatable, which stays alive */
+  }
+  return luaL_typename(L, idx);
+}
+
+dl_tensor *lt_checktensor(lua_State *L, int idx, const char *fn) {
+  dl_tensor *t = lt_totensor(L, idx);
+  if (!t) lt_error(L, "%s: argument %d: expected a tensor, got %s", fn, idx, argtype(L, idx));
+  return t;
+}
+
+dl_tensor *lt_checktype(lua_State *L, int idx, dl_dtype dt, const char *fn) {
+  dl_tensor *t = lt_checktensor(L, idx, fn);
+  if (t->dtype != dt)
+    lt_error(L, "%s: argument %d: expected a %s, got a %s", fn, idx, tnames[dt],
+               tnames[t->dtype]);
+  return t;
+}
+
+dl_tensor *lt_newtensor(lua_State *L, dl_dtype dt) {
+  dl_tensor *t = lua_newuserdatauv(L, sizeof(dl_tensor), 0);
+  dl_tensor_init(t, dt);
+  luaL_setmetatable(L, tnames[dt]);
+  lt_gcstep(L);
+  return t;
+}
+
+dl_tensor *lt_pushview(lua_State *L, const dl_tensor *src) {
+  dl_tensor *t = lt_newtensor(L, src->dtype);
+  dl_tensor_set(t, src);
+  return t;
+}
+
+dl_dtype lt_defaulttype(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "dlua.defaulttype");
+  dl_dtype t = lua_isinteger(L, -1) ? (dl_dtype)lua_tointeger(L, -1) : DL_FLOAT;
+  lua_pop(L, 1);
+  return t;
+}
+
+dl_storage *lt_tostorage(lua_State *L, int idx) {
+  dl_storage **s = lua_touserdata(L, idx);
+  if (!s || !lua_getmetatable(L, idx)) return NULL;
+  lua_getfield(L, -1, "__dltype");
+  int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) == 2;
+  lua_pop(L, 2);
+  return ok ? *s : NULL;
+}
+
+dl_storage *lt_checkstorage(lua_State *L, int idx, const char *fn) {
+  dl_storage *s = lt_tostorage(L, idx);
+  if (!s) lt_error(L, "%s: argument %d: expected a storage, got %s", fn, idx, argtype(L, idx));
+  return s;
+}
+
+void lt_pushstorage(lua_State *L, dl_storage *s) {
+  dl_storage **u = lua_newuserdatauv(L, sizeof(dl_storage *), 0);
+  *u = s;
+  dl_storage_retain(s);
+  luaL_setmetatable(L, snames[s->dtype]);
+  lt_gcstep(L);
+}
+
+void lt_pushsizes(lua_State *L, int n, const int64_t *v) {
+  dl_storage *s = dl_storage_new(DL_LONG, n);
+  if (!s) lt_fail(L);
+  if (n > 0) memcpy(s->data, v, sizeof(int64_t) * n);
+  lt_pushstorage(L, s);
+  dl_storage_release(s);
+}
+
+int64_t lt_checkint(lua_State *L, int idx, const char *fn) {
+  int isnum;
+  lua_Integer v = lua_tointegerx(L, idx, &isnum);
+  if (!isnum) {
+    if (lua_type(L, idx) == LUA_TNUMBER)
+      lt_error(L, "%s: argument %d: number %s has no integer representation", fn, idx,
+                 lua_tostring(L, idx));
+    lt_error(L, "%s: argument %d: expected an integer, got %s", fn, idx, argtype(L, idx));
+  }
+  return v;
+}
+
+int64_t lt_optint(lua_State *L, int idx, int64_t def, const char *fn) {
+  return lua_isnoneornil(L, idx) ? def : lt_checkint(L, idx, fn);
+}
+
+double lt_checknum(lua_State *L, int idx, const char *fn) {
+  int isnum;
+  lua_Number v = lua_tonumberx(L, idx, &isnum);
+  if (!isnum || lua_type(L, idx) != LUA_TNUMBER)
+    lt_error(L, "%s: argument %d: expected a number, got %s", fn, idx, argtype(L, idx));
+  return v;
+}
+
+int lt_checkdim(lua_State *L, int idx, int ndim, const char *fn) {
+  int64_t d = lt_checkint(L, idx, fn);
+  int64_t z = d < 0 ? d + ndim : d - 1;
+  if (d == 0 || z < 0 || z >= ndim)
+    lt_error(L, "%s: dimension %lld out of range for a %dD tensor", fn, (long long)d, ndim);
+  return (int)z;
+}
+
+int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn) {
+  int top = lua_gettop(L), n = 0;
+  dl_storage *s;
+  if (idx > top) return 0;
+  if ((s = lt_tostorage(L, idx)) != NULL) {
+    if (s->dtype != DL_LONG)
+      lt_error(L, "%s: argument %d: sizes must be a torch.LongStorage", fn, idx);
+    if (s->size > DL_MAXDIM)
+      lt_error(L, "%s: %lld dimensions (at most %d)", fn, (long long)s->size, DL_MAXDIM);
+    memcpy(size, s->data, sizeof(int64_t) * s->size);
+    n = (int)s->size;
+  } else if (lua_istable(L, idx) && !lt_totensor(L, idx)) {
+    n = (int)luaL_len(L, idx);
+    if (n > DL_MAXDIM) lt_error(L, "%s: %d dimensions (at most %d)", fn, n, DL_MAXDIM);
+    for (int i = 0; i < n; i++) {
+      lua_geti(L, idx, i + 1);
+      int isnum;
+      size[i] = lua_tointegerx(L, -1, &isnum);
+      if (!isnum) lt_error(L, "%s: argument %d: size %d is not an integer", fn, idx, i + 1);
+      lua_pop(L, 1);
+    }
+  } else {
+    for (int i = idx; i <= top && lua_type(L, i) == LUA_TNUMBER; i++) {
+      if (n >= DL_MAXDIM) lt_error(L, "%s: more than %d dimensions", fn, DL_MAXDIM);
+      size[n++] = lt_checkint(L, i, fn);
+    }
+  }
+  for (int i = 0; i < n; i++)
+    if (size[i] < 0 && size[i] != -1)
+      lt_error(L, "%s: negative size %lld in dimension %d", fn, (long long)size[i], i + 1);
+  return n;
+}
+
+void lt_register(lua_State *L, const luaL_Reg *methods, const luaL_Reg *funcs) {
+  int torch = lua_gettop(L);
+  if (methods)
+    for (int t = 0; t < DL_NTYPES; t++) {
+      luaL_getmetatable(L, tnames[t]);
+      luaL_setfuncs(L, methods, 0);
+      lua_pop(L, 1);
+    }
+  if (funcs) {
+    lua_pushvalue(L, torch);
+    luaL_setfuncs(L, funcs, 0);
+    lua_pop(L, 1);
+  }
+}
+
+dl_tensor *lt_result(lua_State *L, int idx, int nargs, dl_dtype dt, int *next) {
+  dl_tensor *res = lt_totensor(L, idx);
+  if (res && lua_gettop(L) - idx + 1 > nargs) {
+    if (next) *next = idx + 1;
+    lua_pushvalue(L, idx);
+    return res;
+  }
+  if (next) *next = idx;
+  return lt_newtensor(L, dt);
+}
+
+int luaopen_torch_core(lua_State *L) {
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "dlua.torch");
+  lt_open_storage(L);
+  lt_open_tensor(L);
+  lt_open_math(L);
+  lt_open_reduce(L);
+  lt_open_blas(L);
+  lt_open_random(L);
+  lt_open_index(L);
+  lt_open_sys(L);
+  return 1;
+}
