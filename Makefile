@@ -69,9 +69,11 @@ $(LIBCORE): $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# nodelete: lua_close unloads C modules, and unloading OpenMP while its worker threads
+# still exist crashes the process at exit.
 $(LUAMOD): $(LUA_OBJ) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -o $@ $(LUA_OBJ) $(LIBCORE) $(LIBS)
+	$(CC) -shared -Wl,-z,nodelete -o $@ $(LUA_OBJ) $(LIBCORE) $(LIBS)
 
 $(EXE): $(EXE_OBJ) $(LUA_OBJ) $(LIBCORE)
 	$(CC) -o $@ $(EXE_OBJ) $(LUA_OBJ) $(LIBCORE) -llua5.4 -ledit $(LIBS) -Wl,-E

@@ -433,22 +433,21 @@ static int t_set(lua_State *L) {
 /* Applies an index table to a view v; returns 1 and sets *elem when it names one element. */
 static int apply_index_table(lua_State *L, int kidx, dl_tensor *v, int64_t *elem) {
   int n = (int)luaL_len(L, kidx);
-  if (n > v->ndim)
-    return lt_error(L, "index: %d indices for a %dD tensor", n, v->ndim);
-  int d = 0, allnum = 1;
+  if (n > v->ndim) return lt_error(L, "index: %d indices for a %dD tensor", n, v->ndim);
+  /* d walks the view's dimensions; i - 1 is the dimension the script named */
+  int d = 0;
   for (int i = 1; i <= n; i++) {
     int ty = lua_geti(L, kidx, i);
     int top = lua_gettop(L);
     if (ty == LUA_TNUMBER) {
-      int64_t z = check_index(L, top, v->size[d], d, "index");
+      int64_t z = check_index(L, top, v->size[d], i - 1, "index");
       if (v->ndim == 1) {
         *elem = v->offset + z * v->stride[0];
         lua_pop(L, 1);
-        return i == n ? 1 : lt_error(L, "index: too many indices");
+        return 1;
       }
       LT_TRY(L, dl_tensor_select(v, d, z));
     } else if (ty == LUA_TTABLE) {
-      allnum = 0;
       int64_t m = (int64_t)luaL_len(L, top), a = 1, b = v->size[d];
       if (m >= 1) {
         lua_geti(L, top, 1);
@@ -464,16 +463,15 @@ static int apply_index_table(lua_State *L, int kidx, dl_tensor *v, int64_t *elem
       if (b < 0) b += v->size[d] + 1;
       if (a < 1 || a > v->size[d] || b < a - 1 || b > v->size[d])
         return lt_error(L, "index: range %lld to %lld out of bounds for dimension %d (size %lld)",
-                          (long long)a, (long long)b, d + 1, (long long)v->size[d]);
+                        (long long)a, (long long)b, i, (long long)v->size[d]);
       LT_TRY(L, dl_tensor_narrow(v, d, a - 1, b - a + 1));
       d++;
     } else {
-      return lt_error(L, "index: element %d of the index is %s, expected a number or a table",
-                        i, luaL_typename(L, top));
+      return lt_error(L, "index: element %d of the index is %s, expected a number or a table", i,
+                      luaL_typename(L, top));
     }
     lua_pop(L, 1);
   }
-  (void)allnum;
   return 0;
 }
 
