@@ -212,6 +212,12 @@ dl_tensor *lt_result(lua_State *L, int idx, int nargs, dl_dtype dt, int *next) {
   return lt_newtensor(L, dt);
 }
 
+void lt_subtable(lua_State *L, const char *name) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "dlua.torch");
+  luaL_getsubtable(L, -1, name);
+  lua_remove(L, -2);
+}
+
 int luaopen_torch_core(lua_State *L) {
   lua_newtable(L);
   lua_pushvalue(L, -1);
@@ -224,5 +230,9 @@ int luaopen_torch_core(lua_State *L) {
   lt_open_random(L);
   lt_open_index(L);
   lt_open_sys(L);
+  lt_open_nn(L);
+  lt_open_nnact(L);
+  lt_open_optim(L);
+  lt_open_io(L);
   return 1;
 }
