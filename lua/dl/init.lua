@@ -1,0 +1,14 @@
+-- dl: what early Torch left to third-party packages: datasets and loaders, scalers,
+-- a training loop with a progress bar, metrics and a model summary.
+require 'torch'
+
+local dl = {}
+_G.dl = dl
+package.loaded.dl = dl
+
+require 'dl.data'
+require 'dl.progress'
+require 'dl.train'
+require 'dl.summary'
+
+return dl

@@ -1,0 +1,126 @@
+-- The training loop for the common case: fit and evaluate, with a progress bar, a
+-- history of the figures, validation and early stopping.
+local dl = require 'dl'
+
+-- Number of rows of out whose arg-max is the target class.
+local function count_correct(out, y)
+  if out:dim() == 1 then out = out:view(1, -1) end
+  local _, pred = out:max(2)
+  return pred:view(-1):eq(y:view(-1)):sum()
+end
+
+local function is_classification(y) return y:type() == 'torch.LongTensor' end
+
+-- dl.evaluate(model, criterion, X, y [, batchSize]): mean loss and, for class targets,
+-- accuracy, in evaluation mode. The model's mode is restored afterwards.
+function dl.evaluate(model, criterion, X, y, batchSize)
+  local was_training = model.train
+  model:evaluate()
+  batchSize = batchSize or 256
+  local n, loss, correct = X:size(1), 0, 0
+  for first = 1, n, batchSize do
+    local len = math.min(batchSize, n - first + 1)
+    local xb, yb = X:narrow(1, first, len), y:narrow(1, first, len)
+    local out = model:forward(xb)
+    loss = loss + criterion:forward(out, yb) * len
+    if is_classification(y) then correct = correct + count_correct(out, yb) end
+  end
+  if was_training ~= false then model:training() end
+  return loss / n, is_classification(y) and correct / n or nil
+end
+
+local function add(history, key, value)
+  if value == nil then return end
+  history[key] = history[key] or {}
+  table.insert(history[key], value)
+end
+
+-- dl.fit(model, criterion, optimizer, X, y [, options]) trains and returns the history
+-- (a table of lists: loss, accuracy, val_loss, val_accuracy).
+-- optimizer: an optim function such as optim.adam. options:
+--   epochs (10), batchSize (32), config (the optimizer's config table, {}),
+--   state (the optimizer's state, a new table), validation (a fraction of X held out,
+--   or {X, y}), shuffle (true), seed (0), verbose (true), out (io.stdout),
+--   earlyStopping ({patience = n, monitor = 'val_loss', minDelta = 0}),
+--   onEpoch (function(epoch, history) called after each epoch; returning false stops).
+function dl.fit(model, criterion, optimizer, X, y, options)
+  options = options or {}
+  if X:size(1) ~= y:size(1) then
+    error(('fit: %d rows of inputs but %d targets'):format(X:size(1), y:size(1)), 2)
+  end
+  local epochs, batchSize = options.epochs or 10, options.batchSize or 32
+  local config, state = options.config or {}, options.state or {}
+  local Xv, yv
+  if type(options.validation) == 'number' then
+    X, y, Xv, yv = dl.split(X, y, options.validation, options.seed or 0)
+  elseif type(options.validation) == 'table' then
+    Xv, yv = options.validation[1], options.validation[2]
+  end
+  local params, grads = model:getParameters()
+  local rand = dl.Rand(options.seed or 0)
+  local history = options.history or {}
+  local stop = options.earlyStopping
+  local best, waited = math.huge, 0
+  local xb, yb
+  local function feval()
+    grads:zero()
+    local out = model:forward(xb)
+    local loss = criterion:forward(out, yb)
+    model:backward(xb, criterion:backward(out, yb))
+    return loss, grads
+  end
+  local first = (history.epoch and #history.epoch or 0) + 1
+  for epoch = first, epochs do
+    if options.verbose ~= false then (options.out or io.stdout):write(('Epoch %d/%d\n'):format(epoch, epochs)) end
+    model:training()
+    local nb = (X:size(1) + batchSize - 1) // batchSize
+    local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out}) or nil
+    local seen, total_loss, correct = 0, 0, 0
+    for bx, by, b in dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand}) do
+      xb, yb = bx, by
+      local _, fx = optimizer(feval, params, config, state)
+      local len = bx:size(1)
+      seen = seen + len
+      total_loss = total_loss + fx[1] * len
+      local figures = {{'loss', total_loss / seen}}
+      if is_classification(y) then
+        correct = correct + count_correct(model.output, by)
+        figures[2] = {'accuracy', correct / seen}
+      end
+      if bar then bar:update(b, figures) end
+    end
+    add(history, 'epoch', epoch)
+    add(history, 'loss', total_loss / seen)
+    if is_classification(y) then add(history, 'accuracy', correct / seen) end
+    local figures = {{'loss', total_loss / seen}}
+    if is_classification(y) then figures[2] = {'accuracy', correct / seen} end
+    if Xv then
+      local vl, va = dl.evaluate(model, criterion, Xv, yv)
+      add(history, 'val_loss', vl)
+      add(history, 'val_accuracy', va)
+      figures[#figures + 1] = {'val_loss', vl}
+      if va then figures[#figures + 1] = {'val_accuracy', va} end
+    end
+    if bar then bar:finish(figures) end
+    if options.onEpoch and options.onEpoch(epoch, history) == false then break end
+    if stop then
+      local monitor = stop.monitor or (Xv and 'val_loss' or 'loss')
+      local value = history[monitor][#history[monitor]]
+      if monitor:find('accuracy') then value = -value end
+      if value < best - (stop.minDelta or 0) then
+        best, waited = value, 0
+      else
+        waited = waited + 1
+        if waited >= (stop.patience or 3) then
+          if options.verbose ~= false then
+            (options.out or io.stdout):write(('Early stopping: %s did not improve for %d epochs\n'):format(monitor, waited))
+          end
+          break
+        end
+      end
+    end
+  end
+  return history
+end
+
+return dl
