@@ -1,0 +1,396 @@
+require 'torch'
+
+-- Runs tester:run(names) with its output captured; returns the output, whether run()
+-- succeeded and its error.
+local function run(tester, names)
+   local path = os.tmpname()
+   local f = assert(io.open(path, 'w'))
+   local saved = io.output()
+   io.output(f)
+   local ok, err = pcall(tester.run, tester, names)
+   io.output(saved)
+   f:close()
+   local text = io.open(path):read('a')
+   os.remove(path)
+   return text, ok, err
+end
+
+-- One assertion called outside run(): its result and the failure message it recorded.
+local function try(method, ...)
+   local t = torch.Tester()
+   local ok = t[method](t, ...)
+   return ok, t.errors[1]
+end
+
+local function passes(method, ...)
+   local ok, msg = try(method, ...)
+   assert(ok == true, method .. ' should pass, failed with: ' .. tostring(msg))
+end
+
+local function fails(method, pattern, ...)
+   local ok, msg = try(method, ...)
+   assert(ok == false, method .. ' should fail')
+   assert(msg and msg:find(pattern, 1, true), 'message ' .. tostring(msg) .. ' lacks ' .. pattern)
+end
+
+describe('torch.Tester assertions', function()
+   it('assert', function()
+      passes('assert', true)
+      fails('assert', 'BOOL violation condition=false', false)
+      fails('assert', 'my message\nBOOL violation', false, 'my message')
+   end)
+
+   it('assertlt assertgt assertle assertge', function()
+      passes('assertlt', 1, 2)
+      fails('assertlt', 'LT failed: 2 >= 2', 2, 2)
+      passes('assertgt', 3, 2)
+      fails('assertgt', 'GT failed: 2 <= 2', 2, 2)
+      passes('assertle', 2, 2)
+      fails('assertle', 'LE failed: 3 > 2', 3, 2)
+      passes('assertge', 2, 2)
+      fails('assertge', 'GE failed: 1 < 2', 1, 2)
+      fails('assertlt', 'why\nLT failed', 5, 1, 'why')
+   end)
+
+   it('asserteq and assertne compare with ==', function()
+      passes('asserteq', 'a', 'a')
+      fails('asserteq', 'EQ failed: 1 ~= 2', 1, 2)
+      passes('assertne', 1, 2)
+      fails('assertne', 'NE failed: x == x', 'x', 'x')
+   end)
+
+   it('assertalmosteq: |a - b| <= tolerance, default 1e-16, tolerance and message in either order', function()
+      passes('assertalmosteq', 1, 1)
+      passes('assertalmosteq', 1, 1.05, 0.1)
+      passes('assertalmosteq', 1, 1.1, 0.1 + 1e-12, 'msg')
+      passes('assertalmosteq', 1, 1.05, 'msg', 0.1)
+      fails('assertalmosteq', 'ALMOST_EQ failed: 1 ~= 1.2 with tolerance=0.1', 1, 1.2, 0.1)
+      fails('assertalmosteq', 'ALMOST_EQ failed', 1, 1 + 1e-10)
+      passes('assertalmosteq', math.huge, math.huge)
+      fails('assertalmosteq', 'ALMOST_EQ failed', 0 / 0, 0 / 0, 1)
+   end)
+
+   it('eq and ne on numbers, strings, booleans and nested tables', function()
+      passes('eq', 1, 1)
+      passes('eq', 1, 1.5, 0.5)
+      fails('eq', 'EQ failed: 1 ~= 1.5 with tolerance=0.1', 1, 1.5, 0.1)
+      passes('eq', 'abc', 'abc')
+      fails('eq', 'EQ failed: abc (string) ~= abd (string)', 'abc', 'abd')
+      fails('eq', 'values have different types (first: number, second: string)', 1, '1')
+      passes('eq', {1, {2, {a = 'x'}}}, {1, {2, {a = 'x'}}})
+      passes('eq', {1.0, 2.0}, {1.01, 2.0}, 0.02)
+      fails('eq', 'At table location 2.2.a: EQ failed: x (string) ~= y (string)', {1, {2, {a = 'x'}}}, {1, {2, {a = 'y'}}})
+      fails('eq', 'Entry 3 missing in second table', {1, 2, 3}, {1, 2})
+      fails('eq', 'Entry b missing in first table', {a = 1}, {a = 1, b = 2})
+      passes('ne', 1, 2)
+      passes('ne', {1}, {2})
+      fails('ne', 'NE failed: 1 == 1', 1, 1)
+      fails('ne', 'NE failed', {1, {2}}, {1, {2}})
+      passes('ne', 'a', 1)
+   end)
+
+   it('eq and ne on tensors: type, dimensions, sizes and values with tolerance', function()
+      local a = torch.DoubleTensor({{1, 2}, {3, 4}})
+      passes('eq', a, torch.DoubleTensor({{1, 2}, {3, 4}}))
+      passes('eq', a, torch.DoubleTensor({{1, 2}, {3, 4.5}}), 0.5)
+      fails('eq', 'TensorEQ(==) violation: max diff=0.5, tolerance=0.1', a, torch.DoubleTensor({{1, 2}, {3, 4.5}}), 0.1)
+      fails('eq', 'The tensors have different types', a, torch.FloatTensor({{1, 2}, {3, 4}}))
+      fails('eq', 'The tensors have different dimensions', a, torch.DoubleTensor({1, 2, 3, 4}))
+      fails('eq', 'The tensors have different sizes (2x2 and 1x4)', a, torch.DoubleTensor({{1, 2, 3, 4}}))
+      passes('ne', a, torch.DoubleTensor({{1, 2}, {3, 5}}))
+      fails('ne', 'TensorNE(==) violation: max diff=0', a, a:clone())
+      passes('eq', {w = a, n = 3}, {w = a:clone(), n = 3})
+      fails('eq', 'At table location w: TensorEQ(==) violation', {w = a}, {w = a:clone():fill(0)})
+      passes('eq', torch.DoubleTensor(), torch.DoubleTensor())
+   end)
+
+   it('assertTensorEq and assertTensorNe, on every type and on non-contiguous tensors', function()
+      for _, T in ipairs {'FloatTensor', 'DoubleTensor', 'LongTensor', 'ByteTensor'} do
+         local a = torch[T]({{1, 2, 3}, {4, 5, 6}})
+         local b = torch[T]({{1, 4}, {2, 5}, {3, 6}}):t() -- equal to a, transposed storage
+         passes('assertTensorEq', a, b)
+         passes('assertTensorEq', a, b, 0, 'msg')
+         fails('assertTensorNe', 'TensorNE(==) violation', a, b)
+         local c = a:clone()
+         c[{2, 3}] = 9
+         fails('assertTensorEq', 'TensorEQ(==) violation: max diff=3', a, c)
+         passes('assertTensorEq', a, c, 3)
+         passes('assertTensorNe', a, c)
+         passes('assertTensorNe', a, c, 2)
+         fails('assertTensorNe', 'TensorNE(==) violation', a, c, 3)
+      end
+      local big = torch.DoubleTensor(3, 5):zero()
+      local v = big:narrow(2, 2, 3):t() -- 3x3 view of a view
+      passes('assertTensorEq', v, torch.DoubleTensor(3, 3):zero())
+      v[{1, 1}] = 1e-7
+      fails('assertTensorEq', 'max diff=1e-07', v, torch.DoubleTensor(3, 3):zero())
+      passes('assertTensorEq', v, torch.DoubleTensor(3, 3):zero(), 1e-6)
+   end)
+
+   it('assertTensorEq ignores dimensions (with a warning) as Torch7 did', function()
+      local t = torch.Tester()
+      assert.is_true(t:assertTensorEq(torch.DoubleTensor({{1, 2}}), torch.DoubleTensor({1, 2})))
+      assert.are.equal(1, #t.warnings)
+      assert.truthy(t.warnings[1]:find('same content but different dimensions', 1, true))
+      fails('assertTensorEq', 'different sizes', torch.DoubleTensor({1, 2}), torch.DoubleTensor({1, 2, 3}))
+   end)
+
+   it('treats NaN as different from everything and equal infinities as equal', function()
+      local nan = torch.DoubleTensor({1, 0 / 0})
+      fails('assertTensorEq', 'max diff=', nan, nan:clone(), 1)
+      passes('assertTensorEq', torch.DoubleTensor({math.huge, -math.huge}), torch.DoubleTensor({math.huge, -math.huge}))
+   end)
+
+   it('checks the tensor arguments', function()
+      local t = torch.Tester()
+      local ok, err = pcall(t.assertTensorEq, t, {}, torch.DoubleTensor(1))
+      assert.is_false(ok)
+      assert.truthy(err:find('First argument should be a Tensor', 1, true))
+      ok, err = pcall(t.assertTableEq, t, {}, 1)
+      assert.is_false(ok)
+      assert.truthy(err:find('Second argument should be a Table', 1, true))
+      ok, err = pcall(t.assertalmosteq, t, 1, 1, -1)
+      assert.is_false(ok)
+      assert.truthy(err:find('tolerance cannot be negative', 1, true))
+      ok, err = pcall(t.asserteq, t, 1, 1, 'msg', 'extra')
+      assert.is_false(ok)
+      assert.truthy(err:find('Unexpected arguments', 1, true))
+   end)
+
+   it('assertTableEq and assertTableNe', function()
+      passes('assertTableEq', {1, 2, {3}}, {1, 2, {3}})
+      fails('assertTableEq', 'At table location 3.1', {1, 2, {3}}, {1, 2, {4}})
+      passes('assertTableEq', {1.0}, {1.1}, 0.2)
+      passes('assertTableEq', {1.0}, {1.1}, 'message', 0.2)
+      passes('assertTableNe', {1}, {2})
+      fails('assertTableNe', 'NE failed', {a = {b = 1}}, {a = {b = 1}})
+   end)
+
+   it('assertError, assertNoError, assertErrorMsg, assertErrorPattern, assertErrorObj', function()
+      local function boom() error('boom: 42', 0) end
+      local function fine() end
+      passes('assertError', boom)
+      fails('assertError', 'ERROR violation: err=nil', fine)
+      passes('assertNoError', fine)
+      fails('assertNoError', 'ERROR violation: err=boom: 42', boom)
+      passes('assertErrorMsg', boom, 'boom: 42')
+      fails('assertErrorMsg', 'ERROR violation: err=boom: 42', boom, 'boom')
+      passes('assertErrorPattern', boom, 'boom: %d+')
+      fails('assertErrorPattern', 'ERROR violation', boom, '^bang')
+      fails('assertErrorPattern', 'ERROR violation', fine, 'x')
+      passes('assertErrorObj', function() error({code = 7}) end, function(e) return e.code == 7 end)
+      fails('assertErrorObj', 'ERROR violation', function() error({code = 7}) end, function(e) return e.code == 8 end)
+   end)
+
+   it('warns on assert with a non-boolean', function()
+      local t = torch.Tester()
+      assert.is_true(t:assert(1 == 1))
+      assert.are.equal(0, #t.warnings)
+      t:assert(5)
+      assert.are.equal(1, #t.warnings)
+   end)
+end)
+
+describe('torch.Tester:run', function()
+   it('runs passing tests, reports them and returns 0', function()
+      local tester = torch.Tester()
+      local tests = torch.TestSuite()
+      local order = {}
+      function tests.b_second() order[#order + 1] = 'b'; tester:eq(1, 1); tester:assert(true) end
+      function tests.a_first() order[#order + 1] = 'a'; tester:assertlt(1, 2) end
+      tester:add(tests)
+      local out, ok, res = run(tester)
+      assert.is_true(ok)
+      assert.are.equal(0, res)
+      assert.are.same({'a', 'b'}, order) -- sorted by name
+      assert.truthy(out:find('Running 2 tests', 1, true))
+      assert.truthy(out:find('1/2 a_first .-%[PASS%]'))
+      assert.truthy(out:find('2/2 b_second .-%[PASS%]'))
+      assert.truthy(out:find('Completed 3 asserts in 2 tests with 0 failures and 0 errors', 1, true))
+   end)
+
+   it('reports a failing assertion with its message and place, counts it, and raises', function()
+      local tester = torch.Tester()
+      local tests = torch.TestSuite()
+      function tests.good() tester:eq(2, 2) end
+      function tests.bad()
+         tester:eq(2, 2)
+         tester:eq(1, 2, 'one is not two')
+         tester:assertgt(1, 5)
+      end
+      tester:add(tests)
+      local out, ok, err = run(tester)
+      assert.is_false(ok)
+      assert.truthy(err:find('An error was found while running tests!', 1, true))
+      assert.are.equal(2, tester.assertionFail.bad)
+      assert.are.equal(1, tester.assertionPass.bad)
+      assert.are.equal(0, tester.assertionFail.good)
+      assert.are.equal(4, tester.countasserts)
+      assert.truthy(out:find('bad .-%[FAIL%]'))
+      assert.truthy(out:find('good .-%[PASS%]'))
+      assert.truthy(out:find('Completed 4 asserts in 2 tests with 1 failure and 0 errors', 1, true))
+      assert.truthy(out:find('bad\none is not two\nEQ failed: 1 ~= 2', 1, true))
+      assert.truthy(out:find('GT failed: 1 <= 5', 1, true))
+      assert.truthy(out:find('tester_spec.lua:%d+')) -- where the assertion was made
+   end)
+
+   it('reports a test that raises as an error, and goes on with the others', function()
+      local tester = torch.Tester()
+      local ran = false
+      tester:add(function() error('kaboom') end, 'raises')
+      tester:add(function() ran = true; tester:assert(true) end, 'zlast')
+      local out, ok = run(tester)
+      assert.is_false(ok)
+      assert.is_true(ran)
+      assert.are.equal(1, tester.testError.raises)
+      assert.truthy(out:find('raises .-%[ERROR%]'))
+      assert.truthy(out:find('with 0 failures and 1 error', 1, true))
+      assert.truthy(out:find('raises\n Function call failed\n.-kaboom'))
+   end)
+
+   it('runs only the named tests (Lua patterns), and rejects unknown names', function()
+      local tester = torch.Tester()
+      local ran = {}
+      for _, n in ipairs {'conv_fwd', 'conv_bwd', 'linear'} do
+         tester:add(function() ran[#ran + 1] = n; tester:assert(true) end, n)
+      end
+      local out, ok = run(tester, 'conv_.*')
+      assert.is_true(ok)
+      table.sort(ran)
+      assert.are.same({'conv_bwd', 'conv_fwd'}, ran)
+      assert.truthy(out:find('Running 2 tests', 1, true))
+      ran = {}
+      run(tester, {'linear'})
+      assert.are.same({'linear'}, ran)
+      local _, ok2, err = run(tester, 'nothing')
+      assert.is_false(ok2)
+      assert.truthy(err:find("Couldn't find test 'nothing'", 1, true))
+   end)
+
+   it('calls _setUp and _tearDown around each test and honours disable', function()
+      local tester = torch.Tester()
+      local log = {}
+      local tests = torch.TestSuite()
+      tests._setUp = function(name) log[#log + 1] = 'up ' .. name end
+      tests._tearDown = function(name) log[#log + 1] = 'down ' .. name end
+      tests.one = function() log[#log + 1] = 'one'; tester:assert(true) end
+      tests.two = function() log[#log + 1] = 'two' end
+      tester:add(tests)
+      tester:disable('two')
+      local out, ok = run(tester)
+      assert.is_true(ok)
+      assert.are.same({'up one', 'one', 'down one'}, log)
+      assert.truthy(out:find('two .-%[SKIP%]'))
+      assert.truthy(out:find('and 1 disabled', 1, true))
+   end)
+
+   it('early abort stops after the first failing test', function()
+      local tester = torch.Tester()
+      tester:setEarlyAbort(true)
+      local ran = {}
+      tester:add(function() ran[#ran + 1] = 'a'; tester:assert(false) end, 'a')
+      tester:add(function() ran[#ran + 1] = 'b' end, 'b')
+      local out, ok = run(tester)
+      assert.is_false(ok)
+      assert.are.same({'a'}, ran)
+      assert.truthy(out:find('Aborting on first error', 1, true))
+   end)
+
+   it('rethrow mode raises the assertion error out of run', function()
+      local tester = torch.Tester()
+      tester:setRethrowErrors(true)
+      tester:add(function() tester:eq(1, 2) end, 'x')
+      local _, ok, err = run(tester)
+      assert.is_false(ok)
+      assert.truthy(err:find('EQ failed: 1 ~= 2', 1, true))
+   end)
+
+   it('summary only leaves out the failure details', function()
+      local tester = torch.Tester()
+      tester:setSummaryOnly(true)
+      tester:add(function() tester:assert(false, 'detail here') end, 'x')
+      local out = run(tester)
+      assert.truthy(out:find('with 1 failure', 1, true))
+      assert.falsy(out:find('detail here', 1, true))
+   end)
+
+   it('add rejects duplicates, non-functions, names with tables and nested tables', function()
+      local tester = torch.Tester()
+      tester:add(function() end, 'x')
+      local ok, err = pcall(tester.add, tester, function() end, 'x')
+      assert.is_false(ok)
+      assert.truthy(err:find('Test with name x already exists!', 1, true))
+      ok, err = pcall(tester.add, tester, 5)
+      assert.is_false(ok)
+      assert.truthy(err:find('Only tables of functions and functions supported', 1, true))
+      ok, err = pcall(tester.add, tester, {}, 'name')
+      assert.is_false(ok)
+      assert.truthy(err:find('Name parameter is forbidden', 1, true))
+      ok, err = pcall(tester.add, tester, {a = {}})
+      assert.is_false(ok)
+      assert.truthy(err:find('Nested sets of tests are not supported', 1, true))
+      local nwarn = #tester.warnings
+      assert.are.equal(tester, tester:add({y = function() end})) -- plain table: a warning
+      assert.are.equal(nwarn + 1, #tester.warnings)
+      assert.truthy(tester.warnings[#tester.warnings]:find('Should use TestSuite', 1, true))
+   end)
+end)
+
+describe('torch.TestSuite', function()
+   it('holds functions and refuses duplicates and other values', function()
+      local s = torch.TestSuite()
+      s.a = function() end
+      assert.is_function(s.a)
+      local ok, err = pcall(function() s.a = function() end end)
+      assert.is_false(ok)
+      assert.truthy(err:find('Test a is already defined.', 1, true))
+      ok, err = pcall(function() s.b = 5 end)
+      assert.is_false(ok)
+      assert.truthy(err:find('Only functions are supported', 1, true))
+      ok, err = pcall(function() s.c = {} end)
+      assert.is_false(ok)
+      assert.truthy(err:find('Nested tables of tests are not supported', 1, true))
+   end)
+end)
+
+describe('a Torch7 test script', function()
+   local function script_status(body)
+      local path, out = os.tmpname(), os.tmpname()
+      local f = assert(io.open(path, 'w'))
+      f:write(string.format('package.path = %q\npackage.cpath = %q\n', package.path, package.cpath))
+      f:write(body)
+      f:close()
+      local _, how, code = os.execute('lua5.4 ' .. path .. ' >' .. out .. ' 2>&1')
+      local text = io.open(out):read('a')
+      os.remove(path); os.remove(out)
+      return how == 'exit' and code or -1, text
+   end
+
+   local header = [[
+require 'torch'
+local mytest = torch.TestSuite()
+local tester = torch.Tester()
+function mytest.testA()
+   local a = torch.Tensor{1, 2, 3}
+   tester:assertTensorEq(a, torch.Tensor{1, 2, 3}, 1e-16, 'a == a')
+   tester:eq(a, a:clone())
+end
+]]
+
+   it('exits with status 0 when everything passes', function()
+      local code, text = script_status(header .. 'tester:add(mytest)\ntester:run()\n')
+      assert.are.equal(0, code)
+      assert.truthy(text:find('with 0 failures and 0 errors', 1, true))
+   end)
+
+   it('exits with a non-zero status when an assertion fails', function()
+      local code, text = script_status(header .. [[
+function mytest.testB() tester:assertlt(3, 2, 'three is not below two') end
+tester:add(mytest)
+tester:run()
+]])
+      assert.are_not.equal(0, code)
+      assert.truthy(text:find('three is not below two', 1, true))
+      assert.truthy(text:find('An error was found while running tests!', 1, true))
+   end)
+end)
