@@ -92,8 +92,14 @@ check-c: $(TESTS)
 check-spec: $(EXE) $(LUAMOD)
 	@sh tests/run.sh spec $(BUILD)
 
-bench: all
-	@sh scripts/bench.sh
+# Benchmarks need PyTorch for the side-by-side columns (Debian's python3-torch) and time(1).
+bench: all $(BUILD)/bench_sgemm
+	@for p in python3-torch time; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p || true; done
+	@BUILD=$(BUILD) sh scripts/bench.sh
+
+$(BUILD)/bench_sgemm: scripts/bench_sgemm.c | deps
+	$(CC) $(CFLAGS) -o $@ $< $(LIBS)
 
 LUADIR  = $(DESTDIR)$(PREFIX)/share/lua/5.4
 CMODDIR = $(DESTDIR)$(PREFIX)/lib/lua/5.4

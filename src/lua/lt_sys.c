@@ -11,6 +11,7 @@
    OpenBLAS build's headers are on the include path. */
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+char *openblas_get_corename(void);
 
 static double tv_seconds(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
 
@@ -52,7 +53,14 @@ static int sys_getnumcores(lua_State *L) {
   return 1;
 }
 
+/* torch._openblas_core(): the CPU kernel OpenBLAS chose, for benchmark reports. */
+static int sys_openblas_core(lua_State *L) {
+  lua_pushstring(L, openblas_get_corename());
+  return 1;
+}
+
 static const luaL_Reg sys_funcs[] = {
+    {"_openblas_core", sys_openblas_core},
     {"_clock", sys_clock},
     {"setnumthreads", sys_setnumthreads},
     {"getnumthreads", sys_getnumthreads},
