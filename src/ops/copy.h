@@ -7,7 +7,8 @@
 /* Copies src into dst, converting the type. src must broadcast to dst's sizes, or have
    the same number of elements (then both are read in row-major order, as Torch7). */
 int op_copy(dl_tensor *dst, const dl_tensor *src);
-/* dst becomes a new contiguous tensor of type dt holding a copy of src. */
+/* dst (initialised: its old view is released) becomes a new contiguous tensor of type
+   dt holding a copy of src. */
 int op_clone(dl_tensor *dst, const dl_tensor *src, dl_dtype dt);
 /* dst is set to a contiguous version of src: a view when src already is one. */
 int op_contiguous(dl_tensor *dst, const dl_tensor *src);
