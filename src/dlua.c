@@ -1,19 +1,397 @@
-/* Placeholder runner until the real one lands: runs a script with torch loaded. */
+/* dlua: the stand-alone interpreter. Options and the `arg` table are those of Lua 5.4's
+   lua.c; in addition the torch bindings are linked in (package.preload["torch.core"]), the
+   project's Lua files are found next to the executable, and `torch` is loaded as a global
+   before any option or script runs, as Torch7's `th` did. */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
 
+#include "repl.h"
+
 int luaopen_torch_core(lua_State *L);
 
-int main(int argc, char **argv) {
-  lua_State *L = luaL_newstate();
-  luaL_openlibs(L);
+const char *dlua_progname = "dlua";
+
+/* ---- messages ---- */
+
+void dlua_message(const char *pname, const char *msg) {
+  if (pname) fprintf(stderr, "%s: ", pname);
+  fprintf(stderr, "%s\n", msg);
+  fflush(stderr);
+}
+
+int dlua_report(lua_State *L, int status) {
+  if (status != LUA_OK) {
+    dlua_message(dlua_progname, lua_tostring(L, -1));
+    lua_pop(L, 1);
+  }
+  return status;
+}
+
+static void print_usage(const char *badoption) {
+  FILE *f = badoption ? stderr : stdout;
+  if (badoption) {
+    if (badoption[1] == 'e' || badoption[1] == 'l')
+      fprintf(f, "%s: '%s' needs argument\n", dlua_progname, badoption);
+    else
+      fprintf(f, "%s: unrecognized option '%s'\n", dlua_progname, badoption);
+  }
+  fprintf(f,
+          "usage: %s [options] [script [args]]\n"
+          "Available options are:\n"
+          "  -e stat   execute string 'stat'\n"
+          "  -i        enter interactive mode after executing 'script'\n"
+          "  -l mod    require library 'mod' into global 'mod'\n"
+          "  -l g=mod  require library 'mod' into global 'g'\n"
+          "  -v        show version information\n"
+          "  -E        ignore environment variables\n"
+          "  -W        turn warnings on\n"
+          "  --help    show this message\n"
+          "  --        stop handling options\n"
+          "  -         stop handling options and execute stdin\n"
+          "The module 'torch' is loaded into the global 'torch' before anything runs.\n",
+          dlua_progname);
+  fflush(f);
+}
+
+static void print_version(void) {
+  printf("%s  (%s)\n", DLUA_VERSION, LUA_COPYRIGHT);
+  fflush(stdout);
+}
+
+/* ---- protected calls, interruptible by Ctrl-C ---- */
+
+static lua_State *globalL = NULL;
+
+/* The hook set by the signal handler: raises the error at the next Lua instruction,
+   because a signal handler itself cannot touch the Lua state beyond lua_sethook. */
+static void lstop(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted!");
+}
+
+static void setsignal(int sig, void (*handler)(int)) {
+  struct sigaction sa;
+  sa.sa_handler = handler;
+  sa.sa_flags = 0;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, NULL);
+}
+
+static void laction(int sig) {
+  int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
+  setsignal(sig, SIG_DFL); /* a second Ctrl-C ends the process (a C loop never returns) */
+  lua_sethook(globalL, lstop, flag, 1);
+}
+
+/* Error handler: the message with a traceback. */
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+int dlua_docall(lua_State *L, int narg, int nres) {
+  int base = lua_gettop(L) - narg;
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, base);
+  globalL = L;
+  setsignal(SIGINT, laction);
+  int status = lua_pcall(L, narg, nres, base);
+  setsignal(SIGINT, SIG_DFL);
+  /* a Ctrl-C that came as the call ended must not interrupt the next one */
+  if (lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);
+  lua_remove(L, base);
+  return status;
+}
+
+static int dochunk(lua_State *L, int status) {
+  if (status == LUA_OK) status = dlua_docall(L, 0, 0);
+  return dlua_report(L, status);
+}
+
+static int dofile(lua_State *L, const char *name) {
+  return dochunk(L, luaL_loadfile(L, name));
+}
+
+static int dostring(lua_State *L, const char *s, const char *name) {
+  return dochunk(L, luaL_loadbuffer(L, s, strlen(s), name));
+}
+
+/* require(mod) into global g: "-l mod" or "-l g=mod". */
+static int dolibrary(lua_State *L, char *globname) {
+  char *modname = strchr(globname, '=');
+  if (modname == NULL) {
+    modname = globname;
+  } else {
+    *modname = '\0';
+    modname++;
+  }
+  lua_getglobal(L, "require");
+  lua_pushstring(L, modname);
+  int status = dlua_docall(L, 1, 1);
+  if (status == LUA_OK) lua_setglobal(L, globname);
+  return dlua_report(L, status);
+}
+
+/* ---- arguments ---- */
+
+/* arg[0] is the script, negative indices the interpreter and options, positive ones the
+   script's arguments; with no script, arg[0] is the interpreter. */
+static void createargtable(lua_State *L, char **argv, int argc, int script) {
+  if (script == argc) script = 0; /* no script name */
+  int narg = argc - (script + 1);
+  lua_createtable(L, narg > 0 ? narg : 0, script + 1);
+  for (int i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - script);
+  }
+  lua_setglobal(L, "arg");
+}
+
+static int pushargs(lua_State *L) {
+  if (lua_getglobal(L, "arg") != LUA_TTABLE) luaL_error(L, "'arg' is not a table");
+  int n = (int)luaL_len(L, -1);
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  int i;
+  for (i = 1; i <= n; i++) lua_rawgeti(L, -i, i);
+  lua_remove(L, -i); /* the table */
+  return n;
+}
+
+static int handle_script(lua_State *L, char **argv) {
+  const char *fname = argv[0];
+  if (strcmp(fname, "-") == 0 && strcmp(argv[-1], "--") != 0) fname = NULL; /* stdin */
+  int status = luaL_loadfile(L, fname);
+  if (status == LUA_OK) {
+    int n = pushargs(L);
+    status = dlua_docall(L, n, LUA_MULTRET);
+  }
+  return dlua_report(L, status);
+}
+
+#define has_error 1 /* bad option */
+#define has_i 2
+#define has_v 4
+#define has_e 8
+#define has_E 16
+#define has_help 32
+
+/* Scans the options; *first gets the index of the script (0 if none, or of the bad
+   option when has_error is returned). */
+static int collectargs(char **argv, int *first) {
+  int args = 0;
+  int i;
+  for (i = 1; argv[i] != NULL; i++) {
+    *first = i;
+    if (argv[i][0] != '-') return args; /* the script */
+    switch (argv[i][1]) {
+    case '-':
+      if (strcmp(argv[i], "--help") == 0) return args | has_help;
+      if (argv[i][2] != '\0') return has_error;
+      *first = i + 1;
+      return args;
+    case '\0':
+      return args; /* "-": the script is stdin */
+    case 'E':
+      if (argv[i][2] != '\0') return has_error;
+      args |= has_E;
+      break;
+    case 'W':
+      if (argv[i][2] != '\0') return has_error;
+      break;
+    case 'i':
+      args |= has_i; /* -i implies -v */
+      /* fall through */
+    case 'v':
+      if (argv[i][2] != '\0') return has_error;
+      args |= has_v;
+      break;
+    case 'e':
+      args |= has_e;
+      /* fall through */
+    case 'l':
+      if (argv[i][2] == '\0') { /* argument in the next word */
+        i++;
+        if (argv[i] == NULL || argv[i][0] == '-') return has_error;
+      }
+      break;
+    default:
+      return has_error;
+    }
+  }
+  *first = 0;
+  return args;
+}
+
+/* Runs -e, -l and -W in order; returns 0 on the first failure. */
+static int runargs(lua_State *L, char **argv, int n) {
+  for (int i = 1; i < n; i++) {
+    int option = argv[i][1];
+    switch (option) {
+    case 'e':
+    case 'l': {
+      char *extra = argv[i] + 2;
+      if (*extra == '\0') extra = argv[++i];
+      int status = option == 'e' ? dostring(L, extra, "=(command line)") : dolibrary(L, extra);
+      if (status != LUA_OK) return 0;
+      break;
+    }
+    case 'W':
+      lua_warning(L, "@on", 0);
+      break;
+    }
+  }
+  return 1;
+}
+
+static int handle_luainit(lua_State *L) {
+  const char *name = "=LUA_INIT_5_4";
+  const char *init = getenv(name + 1);
+  if (init == NULL) {
+    name = "=LUA_INIT";
+    init = getenv(name + 1);
+  }
+  if (init == NULL) return LUA_OK;
+  if (init[0] == '@') return dofile(L, init + 1);
+  return dostring(L, init, name);
+}
+
+/* ---- finding the project's Lua files ---- */
+
+static int isfile(const char *path) {
+  return access(path, R_OK) == 0;
+}
+
+/* The folder of the running executable (from /proc, else argv[0]), without a final '/'. */
+static void exedir(const char *argv0, char *dir, size_t n) {
+  ssize_t len = readlink("/proc/self/exe", dir, n - 1);
+  if (len <= 0) {
+    snprintf(dir, n, "%s", argv0 ? argv0 : "");
+    len = (ssize_t)strlen(dir);
+  }
+  dir[len] = '\0';
+  char *slash = strrchr(dir, '/');
+  if (slash)
+    *slash = '\0';
+  else
+    snprintf(dir, n, ".");
+}
+
+/* Puts the first folder holding torch/init.lua among <exe>/lua, <exe>/../lua and
+   <exe>/../share/lua/5.4 in front of package.path, so the files of the tree the
+   executable was built in win over any installed copy. Installed under a prefix on Lua's
+   default path, none is found and the default path serves. */
+static void setpath(lua_State *L, const char *argv0) {
+  static const char *const candidates[] = {"/lua", "/../lua", "/../share/lua/5.4"};
+  char dir[PATH_MAX], probe[PATH_MAX + 64];
+  exedir(argv0, dir, sizeof dir);
+  for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+    snprintf(probe, sizeof probe, "%s%s/torch/init.lua", dir, candidates[i]);
+    if (!isfile(probe)) continue;
+    char found[PATH_MAX];
+    snprintf(probe, sizeof probe, "%s%s", dir, candidates[i]);
+    const char *d = realpath(probe, found) ? found : probe; /* without the "/.." */
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "path");
+    lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;%s", d, d, lua_tostring(L, -1));
+    lua_setfield(L, -3, "path");
+    lua_pop(L, 2);
+    return;
+  }
+}
+
+static void preload_torch(lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_torch_core);
   lua_setfield(L, -2, "torch.core");
   lua_pop(L, 1);
-  int rc = argc > 1 ? luaL_dofile(L, argv[1]) : 0;
-  if (rc) lua_writestringerror("%s\n", lua_tostring(L, -1));
+}
+
+static int load_torch(lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushstring(L, "torch");
+  int status = dlua_docall(L, 1, 1);
+  if (status == LUA_OK) lua_setglobal(L, "torch");
+  return dlua_report(L, status);
+}
+
+/* ---- main ---- */
+
+static int pmain(lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = (char **)lua_touserdata(L, 2);
+  int script = 0;
+  int args = collectargs(argv, &script);
+  int optlim = script > 0 ? script : argc;
+  luaL_checkversion(L);
+  if (args == has_error) {
+    print_usage(argv[script]);
+    return 0;
+  }
+  if (args & has_help) {
+    print_usage(NULL);
+    lua_pushboolean(L, 1);
+    return 1;
+  }
+  if (args & has_v) print_version();
+  if (args & has_E) { /* makes the package library ignore LUA_PATH and LUA_CPATH */
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
+  }
+  luaL_openlibs(L);
+  preload_torch(L);
+  setpath(L, argv[0]);
+  createargtable(L, argv, argc, script);
+  lua_gc(L, LUA_GCRESTART);
+  lua_gc(L, LUA_GCGEN, 0, 0);
+  if (!(args & has_E) && handle_luainit(L) != LUA_OK) return 0;
+  if (load_torch(L) != LUA_OK) return 0;
+  if (!runargs(L, argv, optlim)) return 0;
+  if (script > 0 && handle_script(L, argv + script) != LUA_OK) return 0;
+  if (args & has_i) {
+    repl_run(L);
+  } else if (script < 1 && !(args & (has_e | has_v))) {
+    if (isatty(0)) {
+      print_version();
+      repl_run(L);
+    } else {
+      dofile(L, NULL); /* stdin as a file, as lua does */
+    }
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  if (argv[0] && argv[0][0]) {
+    const char *base = strrchr(argv[0], '/');
+    dlua_progname = base ? base + 1 : argv[0];
+  }
+  lua_State *L = luaL_newstate();
+  if (L == NULL) {
+    dlua_message(argv[0], "cannot create state: not enough memory");
+    return EXIT_FAILURE;
+  }
+  lua_gc(L, LUA_GCSTOP); /* no collection while building the state */
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  int status = lua_pcall(L, 2, 1, 0);
+  int result = lua_toboolean(L, -1);
+  dlua_report(L, status);
   lua_close(L);
-  return rc ? 1 : 0;
+  return (result && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
 }
