@@ -1,0 +1,33 @@
+-- nn.ClassNLLCriterion(weights, sizeAverage, ignoreIndex): the negative log likelihood of
+-- the target classes, for an input of log-probabilities (the output of nn.LogSoftMax):
+-- n classes (the target a number or a 1-element tensor) or batch x n (the target a tensor
+-- of batch class indices, 1-based). With w_i = weights[target_i] (1 without weights):
+--   loss = -sum_i w_i input[i][target_i], divided by sum_i w_i when sizeAverage (default).
+-- Targets equal to ignoreIndex (-100 by default, as PyTorch) count for nothing.
+local ClassNLLCriterion, parent = torch.class('nn.ClassNLLCriterion', 'nn.Criterion')
+local K = torch._nn
+
+function ClassNLLCriterion:__init(weights, sizeAverage, ignoreIndex)
+   parent.__init(self)
+   if sizeAverage ~= nil then self.sizeAverage = sizeAverage else self.sizeAverage = true end
+   if weights ~= nil and not (torch.isTensor(weights) and weights:dim() == 1) then
+      error('nn.ClassNLLCriterion: weights must be a 1D tensor, got ' .. torch.type(weights), 2)
+   end
+   self.weights = weights
+   self.ignoreIndex = ignoreIndex or -100
+   self.totalWeight = 0
+end
+
+function ClassNLLCriterion:updateOutput(input, target)
+   self.output, self.totalWeight = K.ClassNLLCriterion_updateOutput(
+      input, target, self.weights, self.sizeAverage, self.ignoreIndex)
+   return self.output
+end
+
+function ClassNLLCriterion:updateGradInput(input, target)
+   K.ClassNLLCriterion_updateGradInput(input, target, self.gradInput, self.weights,
+                                       self.sizeAverage, self.ignoreIndex)
+   return self.gradInput
+end
+
+return ClassNLLCriterion

@@ -1,0 +1,51 @@
+-- nn.Threshold(th, v, ip): y = x > th ? x : v, elementwise (th defaults to 1e-6, v to 0).
+-- With ip true the input is overwritten (output is the input, gradInput the gradOutput).
+local Threshold, parent = torch.class('nn.Threshold', 'nn.Module')
+local K = torch._nn
+
+function Threshold:__init(th, v, ip)
+   parent.__init(self)
+   self.threshold = th or 1e-6
+   self.val = v or 0
+   if ip ~= nil and type(ip) ~= 'boolean' then
+      error(torch.type(self) .. ': in-place flag must be boolean', 2)
+   end
+   self.inplace = ip or false
+   self:validateParameters()
+end
+
+-- The kernel that runs: ReLU, a Threshold at 0, names itself in error messages.
+Threshold._kind = 'Threshold'
+
+function Threshold:validateParameters()
+   if self.inplace and self.val > self.threshold then
+      error(string.format('%s: in-place processing requires value (%g) not to exceed ' ..
+                          'threshold (%g)', torch.type(self), self.val, self.threshold), 3)
+   end
+end
+
+function Threshold:updateOutput(input)
+   self:validateParameters()
+   if self.inplace then
+      K.Activation_updateOutput(self._kind, input, input, self.threshold, self.val)
+      self.output:set(input)
+   else
+      K.Activation_updateOutput(self._kind, input, self.output, self.threshold, self.val)
+   end
+   return self.output
+end
+
+function Threshold:updateGradInput(input, gradOutput)
+   self:validateParameters()
+   if self.inplace then
+      K.Activation_updateGradInput(self._kind, input, gradOutput, gradOutput, input,
+                                   self.threshold, self.val)
+      self.gradInput:set(gradOutput)
+   else
+      K.Activation_updateGradInput(self._kind, input, gradOutput, self.gradInput, self.output,
+                                   self.threshold, self.val)
+   end
+   return self.gradInput
+end
+
+return Threshold
