@@ -230,6 +230,9 @@ int luaopen_torch_core(lua_State *L) {
   lt_open_random(L);
   lt_open_index(L);
   lt_open_sys(L);
+  lt_open_pointwise(L);
+  lt_open_reduction(L);
+  lt_open_indexing(L);
   lt_open_nn(L);
   lt_open_nnact(L);
   lt_open_optim(L);
