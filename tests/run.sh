@@ -50,9 +50,9 @@ log=$(mktemp)
     echo "build: 0 passed, 1 failed"
   fi
   if make -s BUILD=build-asan SAN=1 OPT=-O1 all >/dev/null; then
-    ASAN_OPTIONS=detect_leaks=1 run_c build-asan
+    ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 run_c build-asan
     san="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
-    ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 run_spec build-asan "$san"
+    ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=32 UBSAN_OPTIONS=print_stacktrace=1 run_spec build-asan "$san"
   else
     echo "sanitizer build: 0 passed, 1 failed"
   fi
