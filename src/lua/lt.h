@@ -90,6 +90,7 @@ void lt_open_sys(lua_State *L);     /* Timer, threads, misc: lt_sys.c */
 void lt_open_pointwise(lua_State *L); /* elementwise math, comparisons, operators: lt_pointwise.c */
 void lt_open_reduction(lua_State *L); /* reductions, scans, sorting: lt_reduction.c */
 void lt_open_indexing(lua_State *L);  /* indexing and constructors: lt_indexing.c */
+void lt_open_file(lua_State *L);      /* .t7 reading and writing: lt_file.c */
 void lt_open_nn(lua_State *L);      /* nn layer kernels into torch._nn: lt_nn.c */
 void lt_open_nnact(lua_State *L);   /* nn activation and loss kernels into torch._nn: lt_nnact.c */
 void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._optim: lt_optim.c */

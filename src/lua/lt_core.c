@@ -233,6 +233,7 @@ int luaopen_torch_core(lua_State *L) {
   lt_open_pointwise(L);
   lt_open_reduction(L);
   lt_open_indexing(L);
+  lt_open_file(L);
   lt_open_nn(L);
   lt_open_nnact(L);
   lt_open_optim(L);
