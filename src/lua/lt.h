@@ -81,8 +81,6 @@ dl_tensor *lt_result(lua_State *L, int idx, int nargs, dl_dtype dt, int *next);
 /* One open function per binding file, called in this order by luaopen_torch_core. */
 void lt_open_tensor(lua_State *L);  /* types, constructors, views, copies: lt_tensor.c */
 void lt_open_storage(lua_State *L); /* storages: lt_storage.c */
-void lt_open_math(lua_State *L);    /* elementwise math and comparisons: lt_math.c */
-void lt_open_reduce(lua_State *L);  /* reductions, sorting: lt_reduce.c */
 void lt_open_blas(lua_State *L);    /* BLAS and LAPACK: lt_blas.c */
 void lt_open_random(lua_State *L);  /* RNG and random fills: lt_random.c */
 void lt_open_index(lua_State *L);   /* indexing, cat, diag, tril...: lt_index.c */

@@ -224,8 +224,6 @@ int luaopen_torch_core(lua_State *L) {
   lua_setfield(L, LUA_REGISTRYINDEX, "dlua.torch");
   lt_open_storage(L);
   lt_open_tensor(L);
-  lt_open_math(L);
-  lt_open_reduce(L);
   lt_open_blas(L);
   lt_open_random(L);
   lt_open_index(L);

@@ -1,3 +1,0 @@
-#include "lt.h"
-
-void lt_open_math(lua_State *L) { (void)L; }
