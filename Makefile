@@ -11,7 +11,7 @@ BLAS_INC  = /usr/include/x86_64-linux-gnu/openblas-openmp
 BLAS_LIB  = /usr/lib/x86_64-linux-gnu/openblas-openmp
 LUA_INC   = /usr/include/lua5.4
 
-OPT      ?= -O2 -march=x86-64-v2 -mtune=native
+OPT      ?= -O2 -march=x86-64-v2 -mtune=native -fno-math-errno -fvect-cost-model=dynamic
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -fPIC -fopenmp \
             -I$(BLAS_INC) $(OPT) -g
 ifneq ($(SAN),)

@@ -1,0 +1,42 @@
+-- nn.AddConstant(c [, inplace]): output = input + c. In place, the input is shifted (and
+-- restored by backward).
+local nn = require 'nn'
+local K = torch._nn
+
+local AddConstant, parent = torch.class('nn.AddConstant', 'nn.Module')
+
+function AddConstant:__init(constant_scalar, ip)
+   parent.__init(self)
+   if type(constant_scalar) ~= 'number' then
+      error('nn.AddConstant: expected a number, got ' .. torch.type(constant_scalar), 2)
+   end
+   self.constant_scalar = constant_scalar
+   self.inplace = ip or false
+end
+
+function AddConstant:updateOutput(input)
+   nn.utils.checkFloatTensor(self, input)
+   if self.inplace then
+      K.pointwise_forward('addc', input, input, self.constant_scalar)
+      self.output:set(input)
+   else
+      K.pointwise_forward('addc', self.output, input, self.constant_scalar)
+   end
+   return self.output
+end
+
+function AddConstant:updateGradInput(input, gradOutput)
+   if self.inplace then
+      self.gradInput:set(gradOutput)
+      K.pointwise_forward('addc', input, input, -self.constant_scalar)
+   else
+      self.gradInput:resizeAs(gradOutput):copy(gradOutput)
+   end
+   return self.gradInput
+end
+
+function AddConstant:__tostring__()
+   return string.format('%s(%g)', torch.type(self), self.constant_scalar)
+end
+
+return AddConstant

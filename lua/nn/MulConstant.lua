@@ -1,0 +1,44 @@
+-- nn.MulConstant(c [, inplace]): output = c * input. In place, the input is scaled (and
+-- restored by backward).
+local nn = require 'nn'
+local K = torch._nn
+
+local MulConstant, parent = torch.class('nn.MulConstant', 'nn.Module')
+
+function MulConstant:__init(constant_scalar, ip)
+   parent.__init(self)
+   if type(constant_scalar) ~= 'number' then
+      error('nn.MulConstant: expected a number, got ' .. torch.type(constant_scalar), 2)
+   end
+   self.constant_scalar = constant_scalar
+   self.inplace = ip or false
+end
+
+function MulConstant:updateOutput(input)
+   nn.utils.checkFloatTensor(self, input)
+   if self.inplace then
+      K.pointwise_forward('mulc', input, input, self.constant_scalar)
+      self.output:set(input)
+   else
+      K.pointwise_forward('mulc', self.output, input, self.constant_scalar)
+   end
+   return self.output
+end
+
+function MulConstant:updateGradInput(input, gradOutput)
+   if self.inplace then
+      K.pointwise_forward('mulc', gradOutput, gradOutput, self.constant_scalar)
+      self.gradInput:set(gradOutput)
+      -- restore the input
+      K.pointwise_forward('mulc', input, input, 1 / self.constant_scalar)
+   else
+      K.pointwise_forward('mulc', self.gradInput, gradOutput, self.constant_scalar)
+   end
+   return self.gradInput
+end
+
+function MulConstant:__tostring__()
+   return string.format('%s(%g)', torch.type(self), self.constant_scalar)
+end
+
+return MulConstant

@@ -1,0 +1,56 @@
+-- nn.Narrow(dimension, offset [, length = 1]): output = a copy of
+-- input:narrow(dimension, offset, length). A negative dimension or offset counts from
+-- the end; a negative length leaves that many-minus-one elements out at the end (-1: to
+-- the end).
+local nn = require 'nn'
+
+local Narrow, parent = torch.class('nn.Narrow', 'nn.Module')
+
+function Narrow:__init(dimension, offset, length)
+   parent.__init(self)
+   self.dimension = dimension
+   self.index = offset
+   self.length = length or 1
+   if not dimension or not offset then
+      error('nn.Narrow: usage nn.Narrow(dimension, offset [, length])', 2)
+   end
+end
+
+function Narrow:_range(input)
+   local dim = self.dimension < 0 and input:dim() + self.dimension + 1 or self.dimension
+   if dim < 1 or dim > input:dim() then
+      error(string.format('%s: dimension %d out of range for an input of size %s',
+                          torch.type(self), self.dimension, nn.utils.sizestr(input)), 3)
+   end
+   local size = input:size(dim)
+   local index = self.index < 0 and size + self.index + 1 or self.index
+   local length = self.length < 0 and size - index + self.length + 2 or self.length
+   if index < 1 or length < 0 or index + length - 1 > size then
+      error(string.format('%s: elements %d to %d out of range in dimension %d of size %s',
+                          torch.type(self), index, index + length - 1, dim,
+                          nn.utils.sizestr(input)), 3)
+   end
+   return dim, index, length
+end
+
+function Narrow:updateOutput(input)
+   local dim, index, length = self:_range(input)
+   local out = input:narrow(dim, index, length)
+   if self.output:type() ~= input:type() then self.output = input.new() end
+   self.output:resizeAs(out):copy(out)
+   return self.output
+end
+
+function Narrow:updateGradInput(input, gradOutput)
+   local dim, index, length = self:_range(input)
+   if self.gradInput:type() ~= input:type() then self.gradInput = input.new() end
+   self.gradInput:resizeAs(input):zero()
+   self.gradInput:narrow(dim, index, length):copy(gradOutput)
+   return self.gradInput
+end
+
+function Narrow:__tostring__()
+   return string.format('%s(%d, %d, %d)', torch.type(self), self.dimension, self.index, self.length)
+end
+
+return Narrow

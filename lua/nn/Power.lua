@@ -1,0 +1,28 @@
+-- nn.Power(p): output = input^p; gradient p * input^(p-1).
+local nn = require 'nn'
+local K = torch._nn
+
+local Power, parent = torch.class('nn.Power', 'nn.Module')
+
+function Power:__init(p)
+   parent.__init(self)
+   if type(p) ~= 'number' then error('nn.Power: expected an exponent (number), got ' .. torch.type(p), 2) end
+   self.pow = p
+end
+
+function Power:updateOutput(input)
+   nn.utils.checkFloatTensor(self, input)
+   K.pointwise_forward('pow', self.output, input, self.pow)
+   return self.output
+end
+
+function Power:updateGradInput(input, gradOutput)
+   K.pointwise_backward('pow', self.gradInput, gradOutput, input, self.output, self.pow)
+   return self.gradInput
+end
+
+function Power:__tostring__()
+   return torch.type(self) .. '(' .. self.pow .. ')'
+end
+
+return Power

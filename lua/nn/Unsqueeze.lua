@@ -1,0 +1,35 @@
+-- nn.Unsqueeze(pos [, numInputDims]): inserts a dimension of size 1 at pos. With
+-- numInputDims, an input with more dimensions is a batch and pos shifts.
+local nn = require 'nn'
+
+local Unsqueeze, parent = torch.class('nn.Unsqueeze', 'nn.Module')
+
+function Unsqueeze:__init(pos, numInputDims)
+   parent.__init(self)
+   self.pos = pos or error('nn.Unsqueeze: expected a position', 2)
+   self.numInputDims = numInputDims
+end
+
+function Unsqueeze:updateOutput(input)
+   local pos = self.pos
+   if self.numInputDims and input:dim() > self.numInputDims then
+      pos = pos + input:dim() - self.numInputDims
+   end
+   if pos < 1 or pos > input:dim() + 1 then
+      error(string.format('%s: position %d out of range for an input of size %s', torch.type(self),
+                          self.pos, nn.utils.sizestr(input)), 2)
+   end
+   self.output = input:unsqueeze(pos)
+   return self.output
+end
+
+function Unsqueeze:updateGradInput(input, gradOutput)
+   self.gradInput = gradOutput:contiguous():viewAs(input)
+   return self.gradInput
+end
+
+function Unsqueeze:__tostring__()
+   return torch.type(self) .. '(dim ' .. self.pos .. ')'
+end
+
+return Unsqueeze

@@ -1,0 +1,204 @@
+-- nn.utils: helpers over tensors and nested tables of tensors, as in Torch7's nn/utils.lua.
+local nn = require 'nn'
+local utils = {}
+nn.utils = utils
+
+local kernels = torch._nn or {}
+
+-- An identity for the storage under a tensor (two tensors share memory exactly when their
+-- ids are equal), or nil for a tensor that has no storage yet.
+function utils.storageid(t)
+   if kernels.storageid then return kernels.storageid(t) end
+   local s = t:storage()
+   return s and torch.pointer(s)
+end
+
+-- Converts every tensor in a nested structure to type tname. Tensors that shared a
+-- storage before share one after (the cache is keyed by storage), so a model keeps its
+-- flat parameters, and views of one buffer stay views of one buffer.
+function utils.recursiveType(param, tname, cache)
+   cache = cache or {}
+   if type(param) == 'table' and not torch.isTensor(param) then
+      if param.type and getmetatable(param) and torch.typename(param) then
+         param:type(tname, cache)
+      else
+         for k, v in pairs(param) do param[k] = utils.recursiveType(v, tname, cache) end
+      end
+   elseif torch.isTensor(param) and param:type() ~= tname then
+      local sid = utils.storageid(param)
+      if not sid then return torch.getconstructortable(tname)() end
+      local key = sid .. tname
+      local storage = cache[key]
+      if not storage then
+         local old = param:storage()
+         local whole = param.new():set(old, 1, {#old})
+         storage = whole:type(tname):storage()
+         cache[key] = storage
+      end
+      param = torch.getconstructortable(tname)():set(storage, param:storageOffset(),
+                                                     param:size(), param:stride())
+   end
+   return param
+end
+
+-- A deep copy of a nested structure of tables and tensors. Tensors that share a storage
+-- in the original share one (new) storage in the copy; classes (metatables) are kept.
+function utils.deepcopy(obj, memo)
+   memo = memo or {}
+   if memo[obj] ~= nil then return memo[obj] end
+   if torch.isTensor(obj) then
+      local sid = utils.storageid(obj)
+      local copy
+      if not sid then
+         copy = obj.new()
+      else
+         local key = 'storage:' .. sid
+         local storage = memo[key]
+         if not storage then
+            local old = obj:storage()
+            storage = obj.new():set(old, 1, {#old}):clone():storage()
+            memo[key] = storage
+         end
+         copy = obj.new():set(storage, obj:storageOffset(), obj:size(), obj:stride())
+      end
+      memo[obj] = copy
+      return copy
+   elseif type(obj) == 'table' then
+      local copy = {}
+      memo[obj] = copy
+      for k, v in pairs(obj) do copy[utils.deepcopy(k, memo)] = utils.deepcopy(v, memo) end
+      local mt = getmetatable(obj)
+      if mt then setmetatable(copy, mt) end
+      return copy
+   end
+   return obj -- numbers, strings, functions, storages and other userdata are shared
+end
+
+-- Empties the named fields: tensors become empty (keeping their type), tables of tensors
+-- are emptied recursively.
+function utils.clear(self, ...)
+   local names = {...}
+   if type(names[1]) == 'table' then names = names[1] end
+   local function clear(f)
+      if self[f] == nil then return end
+      if torch.isTensor(self[f]) then
+         self[f]:set()
+      elseif type(self[f]) == 'table' then
+         self[f] = {}
+      else
+         self[f] = nil
+      end
+   end
+   for _, f in ipairs(names) do clear(f) end
+   return self
+end
+
+-- Makes out the same nested shape as input and resizes its tensors like input's.
+function utils.recursiveResizeAs(t1, t2)
+   if type(t2) == 'table' then
+      t1 = type(t1) == 'table' and not torch.isTensor(t1) and t1 or {}
+      for key, _ in pairs(t2) do t1[key], t2[key] = utils.recursiveResizeAs(t1[key], t2[key]) end
+      for key, _ in pairs(t1) do if not t2[key] then t1[key] = nil end end
+   elseif torch.isTensor(t2) then
+      t1 = torch.isTensor(t1) and t1:type() == t2:type() and t1 or t2.new()
+      t1:resizeAs(t2)
+   else
+      error('recursiveResizeAs: expecting nested tensors or tables, got ' .. torch.type(t1) ..
+            ' and ' .. torch.type(t2))
+   end
+   return t1, t2
+end
+
+function utils.recursiveFill(t2, val)
+   if type(t2) == 'table' then
+      for key, _ in pairs(t2) do t2[key] = utils.recursiveFill(t2[key], val) end
+   elseif torch.isTensor(t2) then
+      t2:fill(val)
+   else
+      error('recursiveFill: expecting tensor or table thereof, got ' .. type(t2))
+   end
+   return t2
+end
+
+function utils.recursiveCopy(t1, t2)
+   if type(t2) == 'table' then
+      t1 = type(t1) == 'table' and not torch.isTensor(t1) and t1 or {}
+      for key, _ in pairs(t2) do t1[key], t2[key] = utils.recursiveCopy(t1[key], t2[key]) end
+   elseif torch.isTensor(t2) then
+      t1 = torch.isTensor(t1) and t1:type() == t2:type() and t1 or t2.new()
+      t1:resizeAs(t2):copy(t2)
+   else
+      error('recursiveCopy: expecting nested tensors or tables, got ' .. torch.type(t1) ..
+            ' and ' .. torch.type(t2))
+   end
+   return t1, t2
+end
+
+-- t1 = t1 + val * t2, over nested tables.
+function utils.recursiveAdd(t1, val, t2)
+   if not t2 then t2, val = val, 1 end
+   if type(t2) == 'table' then
+      t1 = t1 or {}
+      for key, _ in pairs(t2) do t1[key], t2[key] = utils.recursiveAdd(t1[key], val, t2[key]) end
+   elseif torch.isTensor(t1) and torch.isTensor(t2) then
+      t1:add(val, t2)
+   else
+      error('recursiveAdd: expecting nested tensors or tables, got ' .. torch.type(t1) ..
+            ' and ' .. torch.type(t2))
+   end
+   return t1, t2
+end
+
+-- A contiguous view of input with the given sizes; a non-contiguous input is first copied
+-- into the buffer output (reused from call to call).
+function utils.contiguousView(output, input, ...)
+   if not input:isContiguous() then
+      output = output or input.new()
+      input = output:resizeAs(input):copy(input)
+   end
+   return input:view(...)
+end
+
+-- Sizes as a plain Lua table ({2, 3}), for error messages.
+function utils.sizestr(t)
+   if not torch.isTensor(t) then return torch.type(t) end
+   if t:dim() == 0 then return 'empty' end
+   local s = {}
+   for i = 1, t:dim() do s[i] = tostring(t:size(i)) end
+   return table.concat(s, 'x')
+end
+
+-- Checks a table of at least n tensors of one size; self names the module.
+function nn.utils.checkTableOfTensors(self, input, n)
+   if type(input) ~= 'table' or torch.isTensor(input) or #input < n then
+      error(string.format('%s: expected a table of %d or more tensors, got %s', torch.type(self),
+                          n, torch.type(input)), 3)
+   end
+   for i = 2, #input do
+      if input[i]:nElement() ~= input[1]:nElement() then
+         error(string.format('%s: input %d of size %s does not match input 1 of size %s',
+                             torch.type(self), i, nn.utils.sizestr(input[i]),
+                             nn.utils.sizestr(input[1])), 3)
+      end
+   end
+end
+
+-- Checks that input is a Float or Double tensor of the module's type.
+function utils.checkFloatTensor(self, input, what)
+   what = what or 'input'
+   if not torch.isTensor(input) then
+      error(string.format('%s: %s must be a tensor, got %s', torch.type(self), what,
+                          torch.type(input)), 3)
+   end
+   local t = input:type()
+   if t ~= 'torch.FloatTensor' and t ~= 'torch.DoubleTensor' then
+      error(string.format('%s: %s must be a Float or Double tensor, got a %s', torch.type(self),
+                          what, t), 3)
+   end
+   if torch.isTensor(self.output) and self.output:type() ~= t then
+      error(string.format('%s: %s is a %s but the module is a %s (convert one with :type())',
+                          torch.type(self), what, t, self.output:type()), 3)
+   end
+end
+
+return utils
