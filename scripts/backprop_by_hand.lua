@@ -1,7 +1,8 @@
 -- Backpropagation worked through by hand, as textbooks do, beside what dlua computes.
 -- Network: x (2) -> Linear(2,2) -> ReLU -> Linear(2,1) -> Sigmoid -> BCE with target t,
 -- then one SGD step with learning rate lr. Every value is computed twice: from the
--- formulas written out below in plain Lua, and by dlua's modules; they must agree.
+-- formulas written out below in plain Lua, and by dlua's modules; they must agree to
+-- 1e-9 (BCECriterion adds Torch7's eps of 1e-12 inside its logarithms).
 require 'torch'
 require 'nn'
 require 'optim'
@@ -70,5 +71,5 @@ for i = 1, 2 do for j = 1, 2 do
   row(('W1[%d%d] new'):format(i, j), W1[i][j] - lr * dW1[i][j], l1.weight[i][j])
 end end
 for i = 1, 2 do row('W2[' .. i .. '] new', W2[1][i] - lr * dW2[i], l2.weight[1][i]) end
-print(worst < 1e-12 and 'by hand and dlua agree' or ('MISMATCH: largest difference ' .. worst))
-if worst >= 1e-12 then os.exit(1) end
+print(worst < 1e-9 and 'by hand and dlua agree' or ('MISMATCH: largest difference ' .. worst))
+if worst >= 1e-9 then os.exit(1) end

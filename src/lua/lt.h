@@ -83,7 +83,6 @@ void lt_open_tensor(lua_State *L);  /* types, constructors, views, copies: lt_te
 void lt_open_storage(lua_State *L); /* storages: lt_storage.c */
 void lt_open_blas(lua_State *L);    /* BLAS and LAPACK: lt_blas.c */
 void lt_open_random(lua_State *L);  /* RNG and random fills: lt_random.c */
-void lt_open_index(lua_State *L);   /* indexing, cat, diag, tril...: lt_index.c */
 void lt_open_sys(lua_State *L);     /* Timer, threads, misc: lt_sys.c */
 void lt_open_pointwise(lua_State *L); /* elementwise math, comparisons, operators: lt_pointwise.c */
 void lt_open_reduction(lua_State *L); /* reductions, scans, sorting: lt_reduction.c */

@@ -226,7 +226,6 @@ int luaopen_torch_core(lua_State *L) {
   lt_open_tensor(L);
   lt_open_blas(L);
   lt_open_random(L);
-  lt_open_index(L);
   lt_open_sys(L);
   lt_open_pointwise(L);
   lt_open_reduction(L);

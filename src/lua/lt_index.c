@@ -1,3 +1,0 @@
-#include "lt.h"
-
-void lt_open_index(lua_State *L) { (void)L; }
