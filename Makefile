@@ -35,7 +35,7 @@ EXE       = $(BUILD)/dlua
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib1g-dev \
-            libedit-dev tmux
+            libedit-dev tmux dataset-fashion-mnist
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test check-c check-spec bench install uninstall clean
