@@ -255,11 +255,22 @@ static int f_index(lua_State *L) {
   return finish(L, r, o);
 }
 
+/* x itself, or a copy of it when it shares t's storage: the kernels read x while
+   writing t, and an overlap would let them read values they already wrote. */
+static dl_tensor *unaliased(lua_State *L, const dl_tensor *t, dl_tensor *x) {
+  if (!x->storage || x->storage != t->storage) return x;
+  dl_tensor *c = lt_newtensor(L, x->dtype);
+  LT_TRY(L, op_clone(c, x, x->dtype));
+  return c;
+}
+
 /* t:indexCopy(dim, idx, src), t:indexAdd(dim, idx, src), t:indexFill(dim, idx, v) */
 static int m_indexcopy(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "indexCopy");
   int dim = lt_checkdim(L, 2, t->ndim, "indexCopy");
   dl_tensor *idx = lt_checktensor(L, 3, "indexCopy"), *src = lt_checktensor(L, 4, "indexCopy");
+  idx = unaliased(L, t, idx);
+  src = unaliased(L, t, src);
   LT_TRY(L, op_ix_index_copy(t, dim, idx, src));
   return return_self(L);
 }
@@ -268,6 +279,8 @@ static int m_indexadd(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "indexAdd");
   int dim = lt_checkdim(L, 2, t->ndim, "indexAdd");
   dl_tensor *idx = lt_checktensor(L, 3, "indexAdd"), *src = lt_checktensor(L, 4, "indexAdd");
+  idx = unaliased(L, t, idx);
+  src = unaliased(L, t, src);
   LT_TRY(L, op_ix_index_add(t, dim, idx, src));
   return return_self(L);
 }
@@ -275,7 +288,7 @@ static int m_indexadd(lua_State *L) {
 static int m_indexfill(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "indexFill");
   int dim = lt_checkdim(L, 2, t->ndim, "indexFill");
-  dl_tensor *idx = lt_checktensor(L, 3, "indexFill");
+  dl_tensor *idx = unaliased(L, t, lt_checktensor(L, 3, "indexFill"));
   LT_TRY(L, op_ix_index_fill(t, dim, idx, lt_checknum(L, 4, "indexFill")));
   return return_self(L);
 }
@@ -295,7 +308,8 @@ static int f_gather(lua_State *L) {
 static int m_scatter(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "scatter");
   int dim = lt_checkdim(L, 2, t->ndim, "scatter");
-  dl_tensor *idx = lt_checktensor(L, 3, "scatter"), *src = lt_totensor(L, 4);
+  dl_tensor *idx = unaliased(L, t, lt_checktensor(L, 3, "scatter")), *src = lt_totensor(L, 4);
+  if (src) src = unaliased(L, t, src);
   if (src)
     LT_TRY(L, op_ix_scatter(t, dim, idx, src));
   else
@@ -316,13 +330,15 @@ static int f_maskedselect(lua_State *L) {
 static int m_maskedcopy(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "maskedCopy");
   dl_tensor *mask = lt_checktensor(L, 2, "maskedCopy"), *src = lt_checktensor(L, 3, "maskedCopy");
+  mask = unaliased(L, t, mask);
+  src = unaliased(L, t, src);
   LT_TRY(L, op_ix_masked_copy(t, mask, src));
   return return_self(L);
 }
 
 static int m_maskedfill(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "maskedFill");
-  dl_tensor *mask = lt_checktensor(L, 2, "maskedFill");
+  dl_tensor *mask = unaliased(L, t, lt_checktensor(L, 2, "maskedFill"));
   LT_TRY(L, op_ix_masked_fill(t, mask, lt_checknum(L, 3, "maskedFill")));
   return return_self(L);
 }
