@@ -38,7 +38,7 @@ DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib
             libedit-dev tmux dataset-fashion-mnist
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test check-c check-spec bench install uninstall clean
+.PHONY: all deps test check-c check-spec bench fuzz install uninstall clean
 
 all: $(EXE) $(LUAMOD) $(LIBCORE) $(TESTS)
 ifeq ($(BUILD),build)
@@ -100,6 +100,20 @@ bench: all $(BUILD)/bench_sgemm
 
 $(BUILD)/bench_sgemm: scripts/bench_sgemm.c | deps
 	$(CC) $(CFLAGS) -o $@ $< $(LIBS)
+
+# The .t7 loader's fuzz target (clang's libFuzzer): make fuzz [FUZZ_TIME=600]
+FUZZ_TIME ?= 600
+FUZZ_SRC   = src/io/t7.c src/core/error.c src/core/tensor.c src/core/storage.c src/core/dtype.c
+$(BUILD)/fuzz/fuzz_t7: scripts/fuzz_t7.c $(FUZZ_SRC) src/io/t7.h
+	@for p in clang libclang-rt-14-dev; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p; done
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=undefined -Isrc -o $@ scripts/fuzz_t7.c $(FUZZ_SRC) -lm
+fuzz: $(BUILD)/fuzz/fuzz_t7
+	@mkdir -p $(BUILD)/fuzz/corpus
+	cp -n tests/corpus/t7/* $(BUILD)/fuzz/corpus/
+	cd $(BUILD)/fuzz && ./fuzz_t7 -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 corpus
 
 LUADIR  = $(DESTDIR)$(PREFIX)/share/lua/5.4
 CMODDIR = $(DESTDIR)$(PREFIX)/lib/lua/5.4

@@ -32,12 +32,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", 
           MALLOC_MMAP_THRESHOLD_=1000000000 $PY scripts/bench_tensor.py $t)
       pd=$($PY scripts/bench_tensor.py $t)
     fi
-    for m in add mul mm_1024x1024x1024 mm_64x784x256; do
+    for m in add mul mm_1024x1024x1024 mm_64x784x256 linear_64x784x256; do
       dv=$(echo "$d" | val $m); pv=$(echo "$p" | val $m); pdv=$(echo "$pd" | val $m)
       unit=GB/s; sg=""
       case $m in
-        mm_*) unit=GFLOP/s
-              dims=$(echo $m | sed 's/mm_//; s/x/ /g')
+        mm_*|linear_*) unit=GFLOP/s
+              dims=$(echo $m | sed 's/^[a-z]*_//; s/x/ /g')
               set -- $dims
               sg=$(OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t $B/bench_sgemm $1 $2 $3 10 | awk '{print $3}') ;;
       esac

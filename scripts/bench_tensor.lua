@@ -29,3 +29,14 @@ local function mm(m, k, nn)
 end
 mm(1024, 1024, 1024)
 mm(64, 784, 256)
+
+-- nn.Linear forward + backward (three GEMMs of the same size), against the raw GEMM rate
+require 'nn'
+local lin = nn.Linear(784, 256)
+local input, gradOut = torch.FloatTensor(64, 784):fill(0.1), torch.FloatTensor(64, 256):fill(0.01)
+local s = best(20, function()
+  lin:zeroGradParameters()
+  lin:forward(input)
+  lin:backward(input, gradOut)
+end)
+print(('linear_64x784x256 %.2f GFLOP/s'):format(3 * 2 * 64 * 784 * 256 / s / 1e9))

@@ -21,3 +21,12 @@ for m, k, nn in ((1024, 1024, 1024), (64, 784, 256)):
     a, b, c = torch.full((m, k), 0.5), torch.full((k, nn), 0.25), torch.empty(m, nn)
     s = best(10, lambda: torch.mm(a, b, out=c))
     print('mm_%dx%dx%d %.2f GFLOP/s' % (m, k, nn, 2 * m * k * nn / s / 1e9))
+
+lin = torch.nn.Linear(784, 256)
+inp, go = torch.full((64, 784), 0.1), torch.full((64, 256), 0.01)
+inp.requires_grad_(True)
+def step():
+    lin.zero_grad()
+    lin(inp).backward(go)
+s = best(20, step)
+print('linear_64x784x256 %.2f GFLOP/s' % (3 * 2 * 64 * 784 * 256 / s / 1e9))

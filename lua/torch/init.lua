@@ -5,6 +5,8 @@ _G.torch = torch
 package.loaded.torch = torch
 
 require 'torch.class'     -- torch.class, torch.type, typename, isTypeOf, isTensor
+require 'torch.File'      -- DiskFile, MemoryFile, readObject/writeObject
+require 'torch.serialize' -- save, load, serialize, deserialize
 require 'torch.tensor'    -- tensor methods written in Lua, operators
 require 'torch.print'     -- __tostring of tensors and storages
 require 'torch.apply'     -- apply, map, map2

@@ -1,3 +1,619 @@
+/* torch.DiskFile and torch.MemoryFile: the C half. The file handle is a userdata holding
+   an io_t7 cursor; lua/torch/File.lua makes the classes (torch.File and its two children)
+   and adds readObject/writeObject. The functions here go into torch._file:
+     disk(path, mode, quiet), memory([string], mode), savetemp(target), scan(string),
+     methods = { readInt, writeInt, ..., _writeTensor, _readTensor, ... }
+   Errors: a failed read raises, naming what was read and the byte offset, unless the
+   file is quiet(), in which case hasError() becomes true and the read returns 0 or nil. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../io/t7.h"
 #include "lt.h"
 
-void lt_open_file(lua_State *L) { (void)L; }
+typedef struct {
+  io_t7 c;
+  int quiet, err;
+  int kind; /* 'd' disk, 'm' memory */
+  char *target, *temp; /* savetemp: rename temp over target on commit */
+} lt_file;
+
+static lt_file *tofile(lua_State *L, int idx) {
+  lt_file *f = lua_touserdata(L, idx);
+  if (!f || lua_rawlen(L, idx) != sizeof(lt_file) || !lua_getmetatable(L, idx)) return NULL;
+  lua_getfield(L, -1, "__t7file");
+  int ok = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return ok ? f : NULL;
+}
+
+static lt_file *checkfile(lua_State *L, const char *fn) {
+  lt_file *f = tofile(L, 1);
+  if (!f) lt_error(L, "%s: argument 1: expected a torch.File, got %s", fn, luaL_typename(L, 1));
+  return f;
+}
+
+/* After a failed core call: raise, or in quiet mode remember it. Returns 0 for quiet. */
+static int failed(lua_State *L, lt_file *f) {
+  f->err = 1;
+  if (!f->quiet) lt_fail(L);
+  return 0;
+}
+
+static lt_file *newfile(lua_State *L, const char *cls, int kind) {
+  lt_file *f = lua_newuserdatauv(L, sizeof(lt_file), 1);
+  memset(f, 0, sizeof *f);
+  f->c.closed = 1; /* until opened: __gc must not free garbage */
+  f->kind = kind;
+  if (luaL_getmetatable(L, cls) != LUA_TTABLE) lt_error(L, "%s: the class is not loaded (require 'torch')", cls);
+  lua_setmetatable(L, -2);
+  return f;
+}
+
+/* torch.DiskFile(path [, mode [, quiet]]) */
+static int f_disk(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  const char *mode = luaL_optstring(L, 2, "r");
+  int quiet = lua_toboolean(L, 3);
+  lt_file *f = newfile(L, "torch.DiskFile", 'd');
+  f->quiet = quiet;
+  if (io_t7_open_file(&f->c, path, mode) < 0) {
+    f->c.closed = 1;
+    if (f->quiet) return 0; /* Torch7: a quiet DiskFile that cannot open is nil */
+    lt_fail(L);
+  }
+  return 1;
+}
+
+/* torch.MemoryFile([string,] [mode]) */
+static int f_memory(lua_State *L) {
+  size_t len = 0;
+  const char *data = NULL;
+  int arg = 1;
+  if (lua_type(L, 1) == LUA_TSTRING && lua_type(L, 2) == LUA_TSTRING) {
+    data = lua_tolstring(L, 1, &len);
+    arg = 2;
+  } else if (lua_type(L, 1) == LUA_TSTRING && strcmp(lua_tostring(L, 1), "r") &&
+             strcmp(lua_tostring(L, 1), "w") && strcmp(lua_tostring(L, 1), "rw")) {
+    data = lua_tolstring(L, 1, &len);
+    arg = 2;
+  } else if (lt_tostorage(L, 1)) {
+    dl_storage *s = lt_tostorage(L, 1);
+    if (s->dtype != DL_BYTE) lt_error(L, "MemoryFile: argument 1: expected a torch.ByteStorage");
+    data = s->data;
+    len = (size_t)s->size;
+    arg = 2;
+  }
+  const char *mode = luaL_optstring(L, arg, "rw");
+  int r = strchr(mode, 'r') != NULL, w = strchr(mode, 'w') != NULL;
+  if (!r && !w) lt_error(L, "MemoryFile: invalid mode '%s' (expected 'r', 'w' or 'rw')", mode);
+  lt_file *f = newfile(L, "torch.MemoryFile", 'm');
+  if (io_t7_open_mem(&f->c, data, (int64_t)len, r, w) < 0) lt_fail(L);
+  return 1;
+}
+
+/* savetemp(target): a DiskFile writing to a fresh temporary file next to target; commit()
+   flushes it to disk and renames it over target, so that the old target survives any
+   crash before that moment. */
+static int f_savetemp(lua_State *L) {
+  size_t n;
+  const char *target = luaL_checklstring(L, 1, &n);
+  lt_file *f = newfile(L, "torch.DiskFile", 'd');
+  f->target = malloc(n + 1);
+  f->temp = malloc(n + 16);
+  if (!f->target || !f->temp) lt_error(L, "save: out of memory");
+  memcpy(f->target, target, n + 1);
+  snprintf(f->temp, n + 16, "%s.tmp-XXXXXX", target);
+  int fd = mkstemp(f->temp);
+  if (fd < 0) {
+    f->temp[0] = 0;
+    lt_error(L, "save: cannot create a temporary file next to '%s': %s", target, strerror(errno));
+  }
+  /* mkstemp makes the file private; a saved file gets the usual permissions */
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  close(fd);
+  if (io_t7_open_file(&f->c, f->temp, "w") < 0) {
+    remove(f->temp);
+    f->temp[0] = 0;
+    lt_fail(L);
+  }
+  return 1;
+}
+
+static void dropfile(lt_file *f, int remove_temp) {
+  io_t7_close(&f->c);
+  if (remove_temp && f->temp && f->temp[0]) remove(f->temp);
+  free(f->target);
+  free(f->temp);
+  f->target = f->temp = NULL;
+}
+
+/* file:_commit(): sync, close and rename over the target; then sync the folder. */
+static int m_commit(lua_State *L) {
+  lt_file *f = checkfile(L, "commit");
+  if (!f->temp || !f->temp[0]) lt_error(L, "commit: not a file made by savetemp");
+  if (io_t7_sync(&f->c) < 0 || io_t7_close(&f->c) < 0) {
+    dropfile(f, 1);
+    lt_fail(L);
+  }
+  if (rename(f->temp, f->target) != 0) {
+    int e = errno;
+    dropfile(f, 1);
+    lt_error(L, "save: cannot rename the temporary file over the target: %s", strerror(e));
+  }
+  char *slash = strrchr(f->target, '/');
+  if (slash) *slash = 0;
+  FILE *dir = fopen(slash ? (slash == f->target ? "/" : f->target) : ".", "r");
+  if (dir) {
+    fsync(fileno(dir));
+    fclose(dir);
+  }
+  dropfile(f, 0);
+  return 0;
+}
+
+static int m_close(lua_State *L) {
+  lt_file *f = checkfile(L, "close");
+  dropfile(f, 1); /* a temp file never committed is an abandoned save */
+  return 0;
+}
+
+static int m_gc(lua_State *L) {
+  lt_file *f = tofile(L, 1);
+  if (f) dropfile(f, 1);
+  return 0;
+}
+
+/* torch._file.key(obj): what identifies obj for shared references. A storage is pushed
+   as a new userdata each time a tensor hands it out, so it is identified by the
+   dl_storage it holds; anything else by itself. */
+static int f_key(lua_State *L) {
+  dl_storage *s = lt_tostorage(L, 1);
+  if (s) lua_pushlightuserdata(L, s);
+  else lua_settop(L, 1);
+  return 1;
+}
+
+/* ---- flags ---- */
+
+static int pushself(lua_State *L) {
+  lua_settop(L, 1);
+  return 1;
+}
+
+#define FLAG_SETTER(NAME, STMT)              \
+  static int m_##NAME(lua_State *L) {        \
+    lt_file *f = checkfile(L, #NAME);        \
+    STMT;                                    \
+    return pushself(L);                      \
+  }
+FLAG_SETTER(quiet, f->quiet = 1)
+FLAG_SETTER(pedantic, f->quiet = 0)
+FLAG_SETTER(clearError, f->err = 0)
+FLAG_SETTER(binary, f->c.ascii = 0)
+FLAG_SETTER(ascii, f->c.ascii = 1)
+FLAG_SETTER(autoSpacing, f->c.autospacing = 1)
+FLAG_SETTER(noAutoSpacing, f->c.autospacing = 0)
+
+#define FLAG_GETTER(NAME, EXPR)              \
+  static int m_##NAME(lua_State *L) {        \
+    lt_file *f = checkfile(L, #NAME);        \
+    lua_pushboolean(L, EXPR);                \
+    return 1;                                \
+  }
+FLAG_GETTER(isQuiet, f->quiet)
+FLAG_GETTER(hasError, f->err)
+FLAG_GETTER(isBinary, !f->c.ascii)
+FLAG_GETTER(isAutoSpacing, f->c.autospacing)
+FLAG_GETTER(isReadable, f->c.canread && !f->c.closed)
+FLAG_GETTER(isWritable, f->c.canwrite && !f->c.closed)
+FLAG_GETTER(isClosed, f->c.closed)
+
+static int m_longSize(lua_State *L) {
+  lt_file *f = checkfile(L, "longSize");
+  int64_t n = lt_checkint(L, 2, "longSize");
+  if (n != 4 && n != 8 && n != 0) lt_error(L, "longSize: argument 2: expected 4 or 8, got %lld", (long long)n);
+  f->c.longsize = n == 0 ? 8 : (int)n;
+  return pushself(L);
+}
+
+static int m_seek(lua_State *L) {
+  lt_file *f = checkfile(L, "seek");
+  int64_t pos = lt_checkint(L, 2, "seek");
+  if (io_t7_seek(&f->c, pos - 1) < 0) failed(L, f);
+  return pushself(L);
+}
+
+static int m_seekEnd(lua_State *L) {
+  lt_file *f = checkfile(L, "seekEnd");
+  if (io_t7_seek_end(&f->c) < 0) failed(L, f);
+  return pushself(L);
+}
+
+static int m_position(lua_State *L) {
+  lt_file *f = checkfile(L, "position");
+  lua_pushinteger(L, f->c.pos + 1);
+  return 1;
+}
+
+static int m_size(lua_State *L) { /* bytes in the file, a dlua addition */
+  lt_file *f = checkfile(L, "size");
+  lua_pushinteger(L, f->c.size);
+  return 1;
+}
+
+static int m_synchronize(lua_State *L) {
+  lt_file *f = checkfile(L, "synchronize");
+  if (io_t7_sync(&f->c) < 0) failed(L, f);
+  return pushself(L);
+}
+
+/* ---- numbers: readT() -> number, readT(n) -> storage, readT(storage) -> count;
+        writeT(number) or writeT(storage) ---- */
+
+typedef struct {
+  io_t7_kind kind;
+  dl_dtype dtype; /* the storage type of readT(n) */
+  const char *rname, *wname;
+} numtype;
+
+static const numtype NT_INT = {IO_T7_INT, DL_LONG, "readInt", "writeInt"};
+static const numtype NT_LONG = {IO_T7_LONG, DL_LONG, "readLong", "writeLong"};
+static const numtype NT_FLOAT = {IO_T7_FLOAT, DL_FLOAT, "readFloat", "writeFloat"};
+static const numtype NT_DOUBLE = {IO_T7_DOUBLE, DL_DOUBLE, "readDouble", "writeDouble"};
+static const numtype NT_BYTE = {IO_T7_BYTE, DL_BYTE, "readByte", "writeByte"};
+
+/* Reads n elements into storage s (of the numtype's dtype). Ints arrive through the
+   storage's own memory: read as int32 into its tail, then widened in place backwards. */
+static int read_into(lt_file *f, const numtype *t, dl_storage *s, int64_t n) {
+  if (t->kind != IO_T7_INT) return io_t7_read(&f->c, t->kind, s->data, n, t->rname);
+  int64_t *out = s->data;
+  int32_t *in = (int32_t *)(out + n) - n;
+  if (io_t7_read(&f->c, IO_T7_INT, in, n, t->rname) < 0) return -1;
+  for (int64_t i = 0; i < n; i++) out[i] = in[i];
+  return 0;
+}
+
+static int read_num(lua_State *L, const numtype *t) {
+  lt_file *f = checkfile(L, t->rname);
+  if (lua_isnoneornil(L, 2) || lua_type(L, 2) == LUA_TSTRING) {
+    /* a string argument names the value for error messages (used by readObject) */
+    const char *what = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : t->rname;
+    union { int32_t i; int64_t l; float f; double d; uint8_t b; } v = {0};
+    if (io_t7_read(&f->c, t->kind, &v, 1, what) < 0) return failed(L, f), lua_pushinteger(L, 0), 1;
+    switch (t->kind) {
+    case IO_T7_INT: lua_pushinteger(L, v.i); break;
+    case IO_T7_LONG: lua_pushinteger(L, v.l); break;
+    case IO_T7_FLOAT: lua_pushnumber(L, v.f); break;
+    case IO_T7_DOUBLE: lua_pushnumber(L, v.d); break;
+    default: lua_pushinteger(L, v.b); break;
+    }
+    return 1;
+  }
+  dl_storage *s = lt_tostorage(L, 2);
+  int64_t n;
+  if (s) {
+    if (s->dtype != t->dtype)
+      lt_error(L, "%s: argument 2: expected a %s, got a %s", t->rname, lt_storagename(t->dtype),
+               lt_storagename(s->dtype));
+    n = s->size;
+    lua_settop(L, 2);
+  } else {
+    n = lt_checkint(L, 2, t->rname);
+    if (io_t7_check_count(&f->c, t->kind, n, t->rname) < 0) return failed(L, f), lua_pushnil(L), 1;
+    s = dl_storage_new(t->dtype, n);
+    if (!s) lt_fail(L);
+    lt_pushstorage(L, s);
+    dl_storage_release(s);
+  }
+  if (read_into(f, t, s, n) < 0) {
+    failed(L, f);
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  if (lt_tostorage(L, 2)) lua_pushinteger(L, n);
+  return 1;
+}
+
+static int write_num(lua_State *L, const numtype *t) {
+  lt_file *f = checkfile(L, t->wname);
+  dl_storage *s = lt_tostorage(L, 2);
+  int r;
+  if (s) {
+    if (s->dtype != t->dtype)
+      lt_error(L, "%s: argument 2: expected a %s, got a %s", t->wname, lt_storagename(t->dtype),
+               lt_storagename(s->dtype));
+    if (t->kind == IO_T7_INT) { /* int64 storage to 4-byte ints, one at a time */
+      r = 0;
+      for (int64_t i = 0; r == 0 && i < s->size; i++) {
+        int64_t v = ((int64_t *)s->data)[i];
+        if (v < INT32_MIN || v > INT32_MAX) lt_error(L, "writeInt: %lld does not fit in an int", (long long)v);
+        int32_t w = (int32_t)v;
+        /* one array in ascii: spacing only between elements */
+        int sp = f->c.autospacing;
+        f->c.autospacing = 0;
+        r = io_t7_write(&f->c, IO_T7_INT, &w, 1);
+        f->c.autospacing = sp;
+        if (r == 0 && sp && f->c.ascii) r = io_t7_write_raw(&f->c, i < s->size - 1 ? " " : "\n", 1);
+      }
+    } else {
+      r = io_t7_write(&f->c, t->kind, s->data, s->size);
+    }
+    if (r < 0) failed(L, f);
+    lua_pushinteger(L, s->size);
+    return 1;
+  }
+  union { int32_t i; int64_t l; float f; double d; uint8_t b; } v;
+  switch (t->kind) {
+  case IO_T7_INT: {
+    int64_t x = lt_checkint(L, 2, t->wname);
+    if (x < INT32_MIN || x > INT32_MAX) lt_error(L, "writeInt: %lld does not fit in an int", (long long)x);
+    v.i = (int32_t)x;
+    break;
+  }
+  case IO_T7_LONG: v.l = lt_checkint(L, 2, t->wname); break;
+  case IO_T7_FLOAT: v.f = (float)lt_checknum(L, 2, t->wname); break;
+  case IO_T7_DOUBLE: v.d = lt_checknum(L, 2, t->wname); break;
+  default: {
+    int64_t x = lt_checkint(L, 2, t->wname);
+    if (x < 0 || x > 255) lt_error(L, "writeByte: %lld is not a byte (0..255)", (long long)x);
+    v.b = (uint8_t)x;
+  }
+  }
+  if (io_t7_write(&f->c, t->kind, &v, 1) < 0) failed(L, f);
+  lua_pushinteger(L, 1);
+  return 1;
+}
+
+static int m_readInt(lua_State *L) { return read_num(L, &NT_INT); }
+static int m_readLong(lua_State *L) { return read_num(L, &NT_LONG); }
+static int m_readFloat(lua_State *L) { return read_num(L, &NT_FLOAT); }
+static int m_readDouble(lua_State *L) { return read_num(L, &NT_DOUBLE); }
+static int m_readByte(lua_State *L) { return read_num(L, &NT_BYTE); }
+static int m_writeInt(lua_State *L) { return write_num(L, &NT_INT); }
+static int m_writeLong(lua_State *L) { return write_num(L, &NT_LONG); }
+static int m_writeFloat(lua_State *L) { return write_num(L, &NT_FLOAT); }
+static int m_writeDouble(lua_State *L) { return write_num(L, &NT_DOUBLE); }
+static int m_writeByte(lua_State *L) { return write_num(L, &NT_BYTE); }
+
+static int m_readBool(lua_State *L) {
+  lt_file *f = checkfile(L, "readBool");
+  int32_t v = 0;
+  if (io_t7_read_int(&f->c, &v, "a boolean") < 0) failed(L, f);
+  lua_pushboolean(L, v == 1);
+  return 1;
+}
+
+static int m_writeBool(lua_State *L) {
+  lt_file *f = checkfile(L, "writeBool");
+  if (io_t7_write_int(&f->c, lua_toboolean(L, 2) ? 1 : 0) < 0) failed(L, f);
+  return 0;
+}
+
+/* readChar() -> number; readChar(n) -> a string of n chars (Torch7 gave a CharStorage). */
+static int m_readChar(lua_State *L) {
+  lt_file *f = checkfile(L, "readChar");
+  if (lua_isnoneornil(L, 2)) {
+    char ch = 0;
+    if (io_t7_read(&f->c, IO_T7_CHAR, &ch, 1, "a char") < 0) failed(L, f);
+    lua_pushinteger(L, (unsigned char)ch);
+    return 1;
+  }
+  int64_t n = lt_checkint(L, 2, "readChar");
+  const char *what = lua_isstring(L, 3) ? lua_tostring(L, 3) : "chars";
+  if (io_t7_check_count(&f->c, IO_T7_CHAR, n, what) < 0) return failed(L, f), lua_pushnil(L), 1;
+  luaL_Buffer b;
+  char *p = luaL_buffinitsize(L, &b, (size_t)n);
+  if (io_t7_read(&f->c, IO_T7_CHAR, p, n, what) < 0) return failed(L, f), lua_pushnil(L), 1;
+  luaL_pushresultsize(&b, (size_t)n);
+  return 1;
+}
+
+static int m_writeChar(lua_State *L) {
+  lt_file *f = checkfile(L, "writeChar");
+  size_t n;
+  char ch;
+  const char *s;
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    ch = (char)lt_checkint(L, 2, "writeChar");
+    s = &ch, n = 1;
+  } else {
+    s = luaL_checklstring(L, 2, &n);
+  }
+  if (io_t7_write(&f->c, IO_T7_CHAR, s, (int64_t)n) < 0) failed(L, f);
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
+/* readString('*a') reads to the end, readString('*l') one line (Torch7's formats). */
+static int m_readString(lua_State *L) {
+  lt_file *f = checkfile(L, "readString");
+  const char *fmt = luaL_optstring(L, 2, "*a");
+  if (!strcmp(fmt, "*a") || !strcmp(fmt, "a")) {
+    int64_t n = io_t7_remaining(&f->c);
+    luaL_Buffer b;
+    char *p = luaL_buffinitsize(L, &b, (size_t)n);
+    if (io_t7_read_raw(&f->c, p, n, "readString") < 0) return failed(L, f), lua_pushstring(L, ""), 1;
+    luaL_pushresultsize(&b, (size_t)n);
+    return 1;
+  }
+  if (strcmp(fmt, "*l") && strcmp(fmt, "l")) lt_error(L, "readString: format '%s' (expected '*a' or '*l')", fmt);
+  char *s;
+  int64_t n;
+  if (io_t7_read_line(&f->c, &s, &n) < 0) return failed(L, f), lua_pushstring(L, ""), 1;
+  lua_pushlstring(L, s, (size_t)n); /* may raise on out-of-memory; s is lost then */
+  free(s);
+  return 1;
+}
+
+static int m_writeString(lua_State *L) {
+  lt_file *f = checkfile(L, "writeString");
+  size_t n;
+  const char *s = luaL_checklstring(L, 2, &n);
+  if (io_t7_write_raw(&f->c, s, (int64_t)n) < 0) failed(L, f);
+  lua_pushinteger(L, (lua_Integer)n);
+  return 1;
+}
+
+/* MemoryFile:string() -> everything written so far (a dlua addition; Torch7 used
+   storage():string()). */
+static int m_string(lua_State *L) {
+  lt_file *f = checkfile(L, "string");
+  if (f->c.closed) lt_error(L, "string: the file is closed");
+  if (f->kind != 'm') lt_error(L, "string: only a MemoryFile holds its bytes");
+  lua_pushlstring(L, (const char *)f->c.buf, (size_t)f->c.size);
+  return 1;
+}
+
+static int m_storage(lua_State *L) {
+  lt_file *f = checkfile(L, "storage");
+  if (f->c.closed) lt_error(L, "storage: the file is closed");
+  if (f->kind != 'm') lt_error(L, "storage: only a MemoryFile holds its bytes");
+  dl_storage *s = dl_storage_new(DL_BYTE, f->c.size);
+  if (!s) lt_fail(L);
+  if (f->c.size) memcpy(s->data, f->c.buf, (size_t)f->c.size);
+  lt_pushstorage(L, s);
+  dl_storage_release(s);
+  return 1;
+}
+
+/* ---- tensors and storages, Torch7's write/read protocol ---- */
+
+static const io_t7_kind dtype_kind[DL_NTYPES] = {IO_T7_FLOAT, IO_T7_DOUBLE, IO_T7_LONG, IO_T7_BYTE};
+
+/* file:_writeStorage(storage): size, then the raw elements. */
+static int m_writeStorage(lua_State *L) {
+  lt_file *f = checkfile(L, "writeStorage");
+  dl_storage *s = lt_checkstorage(L, 2, "writeStorage");
+  if (io_t7_write_long(&f->c, s->size) < 0 || io_t7_write(&f->c, dtype_kind[s->dtype], s->data, s->size) < 0)
+    lt_fail(L);
+  return 0;
+}
+
+/* file:_readStorage(storage): reads size and elements into storage (resized). */
+static int m_readStorage(lua_State *L) {
+  lt_file *f = checkfile(L, "readStorage");
+  dl_storage *s = lt_checkstorage(L, 2, "readStorage");
+  int64_t n;
+  if (io_t7_read_long(&f->c, &n, "the size of a storage") < 0 ||
+      io_t7_check_count(&f->c, dtype_kind[s->dtype], n, "the data of a storage") < 0 ||
+      dl_storage_resize(s, n) < 0 ||
+      io_t7_read(&f->c, dtype_kind[s->dtype], s->data, n, "the data of a storage") < 0)
+    lt_fail(L);
+  lt_gcstep(L);
+  return 0;
+}
+
+/* file:_writeTensor(tensor): nDimension, sizes, strides, storageOffset (1-based), then
+   file:writeObject(storage or nil). */
+static int m_writeTensor(lua_State *L) {
+  lt_file *f = checkfile(L, "writeTensor");
+  dl_tensor *t = lt_checktensor(L, 2, "writeTensor");
+  if (io_t7_write_int(&f->c, t->ndim) < 0 || io_t7_write(&f->c, IO_T7_LONG, t->size, t->ndim) < 0 ||
+      io_t7_write(&f->c, IO_T7_LONG, t->stride, t->ndim) < 0 ||
+      io_t7_write_long(&f->c, t->offset + 1) < 0)
+    lt_fail(L);
+  lua_getfield(L, 1, "writeObject");
+  lua_pushvalue(L, 1);
+  if (t->storage) lt_pushstorage(L, t->storage);
+  else lua_pushnil(L);
+  lua_call(L, 2, 0);
+  return 0;
+}
+
+/* file:_readTensor(tensor): the inverse, with every size, stride and the offset checked
+   against the storage read (dl_tensor_set_storage refuses what does not fit). */
+static int m_readTensor(lua_State *L) {
+  lt_file *f = checkfile(L, "readTensor");
+  dl_tensor *t = lt_checktensor(L, 2, "readTensor");
+  int32_t nd;
+  int64_t size[DL_MAXDIM], stride[DL_MAXDIM], offset, at = f->c.pos;
+  if (io_t7_read_int(&f->c, &nd, "the dimension count of a tensor") < 0) lt_fail(L);
+  if (nd < 0 || nd > DL_MAXDIM)
+    lt_error(L, "t7: corrupt file: a %s with %d dimensions at byte offset %lld (at most %d)",
+             lt_typename(t->dtype), nd, (long long)at, DL_MAXDIM);
+  if (io_t7_read(&f->c, IO_T7_LONG, size, nd, "the sizes of a tensor") < 0 ||
+      io_t7_read(&f->c, IO_T7_LONG, stride, nd, "the strides of a tensor") < 0 ||
+      io_t7_read_long(&f->c, &offset, "the storage offset of a tensor") < 0)
+    lt_fail(L);
+  at = f->c.pos;
+  lua_getfield(L, 1, "readObject");
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
+  dl_storage *s = lt_tostorage(L, -1);
+  if (!s && !lua_isnil(L, -1))
+    lt_error(L, "t7: corrupt file: the storage of a %s at byte offset %lld is a %s",
+             lt_typename(t->dtype), (long long)at, luaL_typename(L, -1));
+  if (s && s->dtype != t->dtype)
+    lt_error(L, "t7: corrupt file: a %s on a %s at byte offset %lld", lt_typename(t->dtype),
+             lt_storagename(s->dtype), (long long)at);
+  if (offset < 1) lt_error(L, "t7: corrupt file: tensor storage offset %lld (must be >= 1)", (long long)offset);
+  for (int d = 0; d < nd; d++)
+    if (size[d] < 0 || stride[d] < 0)
+      lt_error(L, "t7: corrupt file: tensor size %lld, stride %lld in dimension %d", (long long)size[d],
+               (long long)stride[d], d + 1);
+  /* A 0-dimensional tensor is Torch7's empty tensor; keep its storage if any. */
+  if (dl_tensor_set_storage(t, s, offset - 1, nd, size, stride) < 0)
+    lt_error(L, "t7: corrupt file: tensor at byte offset %lld: %s", (long long)at, dl_errmsg());
+  return 0;
+}
+
+/* torch._file.scan(string [, format]): the C walker over a whole serialized object, for
+   tests and the fuzz target's cross-check; classes other than tensors are refused. */
+static int f_scan(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  const char *fmt = luaL_optstring(L, 2, "binary");
+  io_t7 c;
+  if (io_t7_open_mem(&c, s, (int64_t)n, 1, 0) < 0) lt_fail(L);
+  c.ascii = !strcmp(fmt, "ascii");
+  if (!strcmp(fmt, "b32")) c.longsize = 4;
+  int r = io_t7_scan(&c, NULL);
+  io_t7_close(&c);
+  if (r < 0) {
+    lua_pushnil(L);
+    lua_pushstring(L, dl_errmsg());
+    return 2;
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static const luaL_Reg methods[] = {
+    {"quiet", m_quiet}, {"pedantic", m_pedantic}, {"clearError", m_clearError},
+    {"binary", m_binary}, {"ascii", m_ascii}, {"autoSpacing", m_autoSpacing},
+    {"noAutoSpacing", m_noAutoSpacing}, {"isQuiet", m_isQuiet}, {"hasError", m_hasError},
+    {"isBinary", m_isBinary}, {"isAutoSpacing", m_isAutoSpacing}, {"isReadable", m_isReadable},
+    {"isWritable", m_isWritable}, {"isClosed", m_isClosed}, {"longSize", m_longSize},
+    {"seek", m_seek}, {"seekEnd", m_seekEnd}, {"position", m_position}, {"size", m_size},
+    {"synchronize", m_synchronize}, {"close", m_close},
+    {"readInt", m_readInt}, {"readLong", m_readLong}, {"readFloat", m_readFloat},
+    {"readDouble", m_readDouble}, {"readByte", m_readByte}, {"readBool", m_readBool},
+    {"readChar", m_readChar}, {"readString", m_readString},
+    {"writeInt", m_writeInt}, {"writeLong", m_writeLong}, {"writeFloat", m_writeFloat},
+    {"writeDouble", m_writeDouble}, {"writeByte", m_writeByte}, {"writeBool", m_writeBool},
+    {"writeChar", m_writeChar}, {"writeString", m_writeString},
+    {"string", m_string}, {"storage", m_storage},
+    {"_writeStorage", m_writeStorage}, {"_readStorage", m_readStorage},
+    {"_writeTensor", m_writeTensor}, {"_readTensor", m_readTensor}, {"_commit", m_commit},
+    {"__gc", m_gc}, {"__close", m_gc},
+    {NULL, NULL}};
+
+static const luaL_Reg funcs[] = {
+    {"disk", f_disk}, {"memory", f_memory}, {"savetemp", f_savetemp}, {"scan", f_scan}, {"key", f_key}, {NULL, NULL}};
+
+void lt_open_file(lua_State *L) {
+  lt_subtable(L, "_file");
+  luaL_setfuncs(L, funcs, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "__t7file");
+  lua_setfield(L, -2, "methods");
+  lua_pop(L, 1);
+}

@@ -790,6 +790,8 @@ void lt_open_tensor(lua_State *L) {
     lua_setfield(L, -2, "__dtype");
     lua_pushstring(L, name);
     lua_setfield(L, -2, "__typename");
+    lua_pushinteger(L, 1);
+    lua_setfield(L, -2, "__version");
     lua_newtable(L); /* the class table is callable: torch.FloatTensor(2, 3) */
     lua_pushcfunction(L, t_call);
     lua_setfield(L, -2, "__call");

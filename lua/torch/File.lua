@@ -1,0 +1,321 @@
+-- torch.File, torch.DiskFile and torch.MemoryFile, with Torch7's readObject/writeObject.
+--
+-- The byte-level reading and writing is C (src/lua/lt_file.c over src/io/t7.c): every
+-- count is checked against the bytes that remain before anything is allocated. This file
+-- holds the object layer, as Torch7's File.lua did, with three differences that make a
+-- file safe to load: a function in a file is refused (Torch7 ran its bytecode), a class
+-- name that no loaded module defines is refused (never instantiated), and every tensor's
+-- sizes, strides and offset are checked against its storage.
+local torch = require 'torch.core'
+require 'torch.class'
+local C = torch._file
+
+local type, pairs, rawset, rawget, tostring = type, pairs, rawset, rawget, tostring
+local mathtype, floor = math.type, math.floor
+local sformat = string.format
+
+local File = torch.newmetatable('torch.File')
+local DiskFile = torch.newmetatable('torch.DiskFile', 'torch.File', C.disk)
+local MemoryFile = torch.newmetatable('torch.MemoryFile', 'torch.File', C.memory)
+for k, f in pairs(C.methods) do rawset(File, k, f) end
+-- finalizers must sit in the instances' own metatables
+for _, mt in ipairs {DiskFile, MemoryFile} do
+   rawset(mt, '__gc', C.methods.__gc)
+   rawset(mt, '__close', C.methods.__close)
+   rawset(mt, '__tostring', function(self)
+      return sformat('%s: %p', rawget(mt, '__typename'), self)
+   end)
+end
+
+-- Torch7's type tags
+local TYPE_NIL, TYPE_NUMBER, TYPE_STRING, TYPE_TABLE, TYPE_TORCH, TYPE_BOOLEAN = 0, 1, 2, 3, 4, 5
+local TYPE_FUNCTION, TYPE_LEGACY_RECUR_FUNCTION, TYPE_RECUR_FUNCTION = 6, 7, 8
+
+-- Nesting deeper than this is refused rather than allowed to exhaust the stack.
+local MAXDEPTH = 10000
+
+-- The per-file bookkeeping: objects written or read so far, by index. As in Torch7 it
+-- lasts as long as the file, so that several writeObject calls on one file share
+-- references, and the reads mirror them.
+local envs = setmetatable({}, {__mode = 'k'})
+local function env_of(file)
+   local e = envs[file]
+   if not e then
+      e = {written = {}, keep = {}, nwritten = 0, read = {}, depth = 0, path = {}, referenced = true}
+      envs[file] = e
+   end
+   return e
+end
+
+-- file:referenced(false): write every object again instead of a reference (Torch7).
+function File:referenced(ref)
+   env_of(self).referenced = ref ~= false
+   return self
+end
+
+function File:isReferenced()
+   return env_of(self).referenced
+end
+
+---------------------------------------------------------------- writing
+
+local function pathstr(e)
+   local parts = {}
+   for i, k in ipairs(e.path) do
+      parts[i] = type(k) == 'string' and k:match('^[%a_][%w_]*$') and '.' .. k or '[' .. tostring(k) .. ']'
+   end
+   return '<object>' .. table.concat(parts)
+end
+
+local function writestring(file, s)
+   file:writeInt(#s)
+   file:writeChar(s)
+end
+
+local function writable(v)
+   local t = type(v)
+   return t == 'nil' or t == 'number' or t == 'string' or t == 'boolean' or t == 'table'
+      or torch.typename(v) ~= nil
+end
+
+function File:writeObject(object)
+   local e = env_of(self)
+   local t = type(object)
+   if t == 'nil' then
+      self:writeInt(TYPE_NIL)
+   elseif t == 'number' then
+      self:writeInt(TYPE_NUMBER)
+      self:writeDouble(object)
+   elseif t == 'boolean' then
+      self:writeInt(TYPE_BOOLEAN)
+      self:writeBool(object)
+   elseif t == 'string' then
+      self:writeInt(TYPE_STRING)
+      writestring(self, object)
+   elseif t == 'function' then
+      error(sformat('writeObject: functions cannot be saved (a function at %s)', pathstr(e)), 0)
+   else
+      local name = torch.typename(object)
+      local typeidx = name and TYPE_TORCH or (t == 'table' and TYPE_TABLE)
+      if not typeidx then
+         error(sformat('writeObject: a %s cannot be saved (at %s)', t, pathstr(e)), 0)
+      end
+      self:writeInt(typeidx)
+      local key = typeidx == TYPE_TORCH and C.key(object) or object
+      local index = e.written[key]
+      if index then
+         self:writeInt(index)
+         return
+      end
+      index = e.nwritten + 1
+      e.nwritten = index
+      if e.referenced then
+         e.written[key] = index
+         e.keep[index] = object -- a light key must not outlive its storage
+      end
+      self:writeInt(index)
+      if e.depth >= MAXDEPTH then
+         error(sformat('writeObject: objects nested more than %d deep (at %s)', MAXDEPTH, pathstr(e)), 0)
+      end
+      e.depth = e.depth + 1
+      if typeidx == TYPE_TORCH then
+         writestring(self, 'V ' .. tostring(torch.version(object) or 1))
+         writestring(self, name)
+         local write = object.write
+         if type(write) == 'function' then
+            write(object, self)
+         elseif t == 'table' then
+            -- the fields, as a plain table of their own (Torch7's layout)
+            local var = {}
+            for k, v in pairs(object) do var[k] = v end
+            self:writeObject(var)
+         else
+            error(sformat('writeObject: <%s> is a non-serializable object (at %s)', name, pathstr(e)), 0)
+         end
+      else
+         local n = 0
+         for _ in pairs(object) do n = n + 1 end
+         self:writeInt(n)
+         local path = e.path
+         for k, v in pairs(object) do
+            path[#path + 1] = k
+            if not writable(k) then
+               error(sformat('writeObject: a %s key cannot be saved (at %s)', type(k), pathstr(e)), 0)
+            end
+            self:writeObject(k)
+            self:writeObject(v)
+            path[#path] = nil
+         end
+      end
+      e.depth = e.depth - 1
+   end
+end
+
+---------------------------------------------------------------- reading
+
+local function offset(file) return file:position() - 1 end
+
+local function readstring(file, what)
+   local n = file:readInt("the length of " .. what)
+   return file:readChar(n, what)
+end
+
+-- The class a name read from a file stands for: only classes that a loaded module has
+-- registered (torch.class, or the tensor and storage types). Returns a maker of an
+-- empty instance.
+local function instance_maker(name)
+   local mt = torch.getmetatable(name)
+   if not mt then return nil end
+   local ctor = rawget(mt, '__dltype') and torch.getconstructortable(name)
+   if ctor then return function() return ctor() end end
+   return torch.factory(name)
+end
+
+-- Lua integers survive a round trip: an integral double within 2^53 reads as an integer.
+local function number(v)
+   if v == floor(v) and v >= -2^53 and v <= 2^53 and not (v == 0 and 1 / v < 0) then
+      return floor(v)
+   end
+   return v
+end
+
+local readObject
+
+local function readtorch(file, e, index, at)
+   local version = readstring(file, 'a class version')
+   local vnum = tonumber(version:match('^V (.*)$'))
+   local name
+   if vnum then
+      name = readstring(file, 'a class name')
+   else
+      name, vnum = version, 0 -- written before Torch7 had versions
+   end
+   local make = instance_maker(name)
+   if not make then
+      error(sformat("readObject: unknown class '%s' at byte offset %d: refused (no loaded module defines it)",
+                    name, at), 0)
+   end
+   local object = make()
+   e.read[index] = object
+   local read = object.read
+   if type(read) == 'function' then
+      read(object, file, vnum)
+   elseif type(object) == 'table' then
+      local fat = offset(file)
+      local var = readObject(file)
+      if type(var) ~= 'table' then
+         error(sformat('readObject: corrupt file: the fields of a %s at byte offset %d are a %s, not a table',
+                       name, fat, type(var)), 0)
+      end
+      for k, v in pairs(var) do rawset(object, k, v) end
+   else
+      error(sformat('readObject: cannot load an object of class %s', name), 0)
+   end
+   return object
+end
+
+local function readtable(file, e, index, at)
+   local n = file:readInt("the size of a table")
+   if n < 0 then
+      error(sformat('readObject: corrupt file: a table of %d entries at byte offset %d', n, at), 0)
+   end
+   local object = {}
+   e.read[index] = object
+   for _ = 1, n do
+      local kat = offset(file)
+      local k = readObject(file)
+      local v = readObject(file)
+      if k == nil or k ~= k then
+         error(sformat('readObject: corrupt file: a table key at byte offset %d is %s', kat, tostring(k)), 0)
+      end
+      rawset(object, k, v)
+   end
+   return object
+end
+
+readObject = function(file)
+   local e = env_of(file)
+   local at = offset(file)
+   local typeidx = file:readInt("an object type")
+   if typeidx == TYPE_NIL then
+      return nil
+   elseif typeidx == TYPE_NUMBER then
+      return number(file:readDouble("a number"))
+   elseif typeidx == TYPE_BOOLEAN then
+      return file:readBool()
+   elseif typeidx == TYPE_STRING then
+      return readstring(file, 'a string')
+   elseif typeidx == TYPE_FUNCTION or typeidx == TYPE_RECUR_FUNCTION or typeidx == TYPE_LEGACY_RECUR_FUNCTION then
+      error(sformat('readObject: the file holds a function at byte offset %d: functions are never loaded, '
+                    .. 'since loading one would run code from the file', at), 0)
+   elseif typeidx ~= TYPE_TABLE and typeidx ~= TYPE_TORCH then
+      error(sformat('readObject: corrupt file: unknown object type %d at byte offset %d', typeidx, at), 0)
+   end
+   local index = file:readInt("an object index")
+   local seen = e.read[index]
+   if seen ~= nil then return seen end
+   if e.depth >= MAXDEPTH then
+      error(sformat('readObject: objects nested more than %d deep at byte offset %d', MAXDEPTH, at), 0)
+   end
+   e.depth = e.depth + 1
+   local object
+   if typeidx == TYPE_TORCH then
+      object = readtorch(file, e, index, at)
+   else
+      object = readtable(file, e, index, at)
+   end
+   e.depth = e.depth - 1
+   return object
+end
+
+-- Messages raised by the C readers carry the position of their Lua caller here, which
+-- says nothing to the user; the byte offset in the message is what matters.
+local function strip(msg)
+   return type(msg) == 'string' and (msg:gsub('^[^\n]-%.lua:%d+: ', '', 1)) or msg
+end
+
+-- Reading always raises on a bad file, even a quiet() one: an object half read is worse
+-- than none. The bookkeeping is reset after an error so that the file stays usable.
+function File:readObject()
+   local e = env_of(self)
+   if e.depth > 0 then return readObject(self) end
+   local quiet = self:isQuiet()
+   if quiet then self:pedantic() end
+   local ok, res = pcall(readObject, self)
+   if quiet then self:quiet() end
+   if not ok then
+      e.depth = 0
+      error(strip(res), 2)
+   end
+   return res
+end
+
+-- After an error mid-write the depth and path must start again from the top.
+local writeObject = File.writeObject
+function File:writeObject(object)
+   local e = env_of(self)
+   if e.depth > 0 then return writeObject(self, object) end
+   local ok, err = pcall(writeObject, self, object)
+   if not ok then
+      e.depth, e.path = 0, {}
+      error(strip(err), 2)
+   end
+end
+
+---------------------------------------------------------------- tensors and storages
+
+-- Torch7's write/read methods of the tensor and storage types.
+for _, T in ipairs {'Float', 'Double', 'Long', 'Byte'} do
+   local tmt = torch.getmetatable('torch.' .. T .. 'Tensor')
+   local smt = torch.getmetatable('torch.' .. T .. 'Storage')
+   if tmt then
+      rawset(tmt, 'write', function(self, file) file:_writeTensor(self) end)
+      rawset(tmt, 'read', function(self, file) file:_readTensor(self) end)
+   end
+   if smt then
+      rawset(smt, 'write', function(self, file) file:_writeStorage(self) end)
+      rawset(smt, 'read', function(self, file) file:_readStorage(self) end)
+   end
+end
+
+return File
