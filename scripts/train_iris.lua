@@ -13,6 +13,8 @@ cmd:option('--epochs', 10, 'passes over the training set')
 cmd:option('--batchSize', 32, 'samples per step')
 cmd:option('--lr', 0.01, 'Adam learning rate')
 cmd:option('--seed', 1, 'seed of the split, the shuffles and the initial weights')
+cmd:option('--checkpoint', '', 'folder to save a checkpoint in after every epoch')
+cmd:option('--resume', '', 'checkpoint file to continue from (e.g. DIR/last.t7)')
 local opt = cmd:parse(arg or {})
 
 torch.manualSeed(opt.seed)
@@ -32,6 +34,8 @@ print(dl.summary(model, 4))
 dl.fit(model, criterion, optim.adam, Xtrain, ytrain, {
   epochs = opt.epochs, batchSize = opt.batchSize, config = {learningRate = opt.lr},
   validation = 0.2, seed = opt.seed,
+  checkpoint = opt.checkpoint ~= '' and {dir = opt.checkpoint} or nil,
+  resume = opt.resume ~= '' and opt.resume or nil,
 })
 
 local loss, accuracy = dl.evaluate(model, criterion, Xtest, ytest)

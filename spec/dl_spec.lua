@@ -142,3 +142,41 @@ describe('dl.fit', function()
     assert.is_true(acc >= 0.95, 'accuracy ' .. acc)
   end)
 end)
+
+describe('dl.fit checkpoints', function()
+  it('resumes after epoch 2 with the same losses, bit for bit', function()
+    require 'nn'
+    require 'optim'
+    local X, y = dl.readCSV('data/iris.csv', {label = 'species'})
+    X = dl.StandardScaler():fitTransform(X)
+    local function model()
+      return nn.Sequential():add(nn.Linear(4, 16)):add(nn.ReLU()):add(nn.Dropout(0.2))
+        :add(nn.Linear(16, 3))
+    end
+    local sink = io.open('/dev/null', 'w')
+    local dir = os.tmpname()
+    os.remove(dir)
+    local function run(epochs, extra)
+      torch.manualSeed(7)
+      local opts = {epochs = epochs, batchSize = 16, validation = 0.2, seed = 3, out = sink,
+                    config = {learningRate = 0.01}}
+      for k, v in pairs(extra or {}) do opts[k] = v end
+      return dl.fit(model(), nn.CrossEntropyCriterion(), optim.adam, X, y, opts)
+    end
+    local full = run(4)
+    run(2, {checkpoint = {dir = dir}})
+    -- a different initial model: everything must come from the checkpoint
+    torch.manualSeed(99)
+    local resumed = run(4, {resume = dir .. '/epoch-0002.t7'})
+    sink:close()
+    assert.are.equal(4, #resumed.loss)
+    for e = 1, 4 do
+      assert.are.equal(full.loss[e], resumed.loss[e])
+      assert.are.equal(full.val_loss[e], resumed.val_loss[e])
+    end
+    os.execute(('rm -rf %q'):format(dir))
+    assert.has_error(function()
+      dl.fit(model(), nn.CrossEntropyCriterion(), optim.adam, X, y, {resume = '/nonexistent.t7'})
+    end)
+  end)
+end)

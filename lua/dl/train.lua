@@ -35,6 +35,49 @@ local function add(history, key, value)
   table.insert(history[key], value)
 end
 
+-- Checkpoints hold what a resumed run needs to continue exactly as an uninterrupted one:
+-- the model, the optimizer's config and state, torch's generator, dl's shuffling
+-- generator, the epoch and the history.
+local function checkpoint_path(dir, epoch) return ('%s/epoch-%04d.t7'):format(dir, epoch) end
+
+local function save_checkpoint(dir, epoch, model, config, state, rand, history)
+  os.execute(('mkdir -p %q'):format(dir))
+  local ck = {
+    epoch = epoch, model = model:clone():clearState(), config = config, state = state,
+    -- as a string: .t7 numbers are doubles, and the generator needs all 64 bits
+    rng = torch.getRNGState(), rand = ('%d'):format(rand.s), history = history,
+  }
+  torch.save(checkpoint_path(dir, epoch), ck)
+  torch.save(dir .. '/last.t7', ck)
+end
+
+-- Copies every tensor field of the saved modules into the live ones (weights, biases,
+-- running statistics), so the caller's model object carries on.
+local function restore_model(model, saved)
+  local live, from = model:listModules(), saved:listModules()
+  if #live ~= #from then
+    error(('fit: checkpoint has %d modules, the model %d'):format(#from, #live), 3)
+  end
+  for i, m in ipairs(live) do
+    if torch.typename(m) ~= torch.typename(from[i]) then
+      error(('fit: checkpoint module %d is %s, the model has %s'):format(
+        i, torch.typename(from[i]), torch.typename(m)), 3)
+    end
+    for k, v in pairs(from[i]) do
+      if torch.isTensor(v) and torch.isTensor(m[k]) and k ~= 'output' and k ~= 'gradInput' then
+        if v:nElement() == m[k]:nElement() then m[k]:copy(v) end
+      elseif type(v) ~= 'table' and type(v) ~= 'userdata' and k ~= 'train' then
+        m[k] = v
+      end
+    end
+  end
+end
+
+local function restore_table(dst, src)
+  for k in pairs(dst) do dst[k] = nil end
+  for k, v in pairs(src) do dst[k] = v end
+end
+
 -- dl.fit(model, criterion, optimizer, X, y [, options]) trains and returns the history
 -- (a table of lists: loss, accuracy, val_loss, val_accuracy).
 -- optimizer: an optim function such as optim.adam. options:
@@ -42,7 +85,9 @@ end
 --   state (the optimizer's state, a new table), validation (a fraction of X held out,
 --   or {X, y}), shuffle (true), seed (0), verbose (true), out (io.stdout),
 --   earlyStopping ({patience = n, monitor = 'val_loss', minDelta = 0}),
---   onEpoch (function(epoch, history) called after each epoch; returning false stops).
+--   onEpoch (function(epoch, history) called after each epoch; returning false stops),
+--   checkpoint ({dir = 'ckpt', every = 1}: save dir/epoch-NNNN.t7 and dir/last.t7),
+--   resume (a checkpoint file to continue from, e.g. 'ckpt/last.t7').
 function dl.fit(model, criterion, optimizer, X, y, options)
   options = options or {}
   if X:size(1) ~= y:size(1) then
@@ -56,9 +101,22 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   elseif type(options.validation) == 'table' then
     Xv, yv = options.validation[1], options.validation[2]
   end
-  local params, grads = model:getParameters()
   local rand = dl.Rand(options.seed or 0)
   local history = options.history or {}
+  if options.resume then
+    local ok, ck = pcall(torch.load, options.resume)
+    if not ok then error(('fit: cannot resume from %s: %s'):format(options.resume, ck), 2) end
+    restore_model(model, ck.model)
+    restore_table(config, ck.config)
+    restore_table(state, ck.state)
+    torch.setRNGState(ck.rng)
+    rand.s = math.tointeger(tonumber(ck.rand))
+    history = ck.history
+  end
+  local params, grads = model:getParameters()
+  if state.m and state.m:nElement() ~= params:nElement() then
+    error('fit: the optimizer state does not match the model\'s parameters', 2)
+  end
   local stop = options.earlyStopping
   local best, waited = math.huge, 0
   local xb, yb
@@ -102,6 +160,10 @@ function dl.fit(model, criterion, optimizer, X, y, options)
       if va then figures[#figures + 1] = {'val_accuracy', va} end
     end
     if bar then bar:finish(figures) end
+    local ck = options.checkpoint
+    if ck and epoch % (ck.every or 1) == 0 then
+      save_checkpoint(ck.dir or 'checkpoints', epoch, model, config, state, rand, history)
+    end
     if options.onEpoch and options.onEpoch(epoch, history) == false then break end
     if stop then
       local monitor = stop.monitor or (Xv and 'val_loss' or 'loss')

@@ -13,24 +13,24 @@ function Copy:__init(intype, outtype, forceCopy, dontCast)
    parent.__init(self)
    self.gradInput = torch.getconstructortable(intype)()
    self.output = torch.getconstructortable(outtype)()
-   if (not forceCopy) and intype == outtype then
-      self.updateOutput = function(_, input)
-         self.output = input
-         return input
-      end
-      self.updateGradInput = function(_, input, gradOutput)
-         self.gradInput = gradOutput
-         return gradOutput
-      end
-   end
+   -- a flag rather than Torch7's per-instance closures, so the module can be saved
+   self.passThrough = (not forceCopy) and intype == outtype
 end
 
 function Copy:updateOutput(input)
+   if self.passThrough then
+      self.output = input
+      return input
+   end
    self.output:resize(input:size()):copy(input)
    return self.output
 end
 
 function Copy:updateGradInput(input, gradOutput)
+   if self.passThrough then
+      self.gradInput = gradOutput
+      return gradOutput
+   end
    self.gradInput:resize(gradOutput:size()):copy(gradOutput)
    return self.gradInput
 end

@@ -211,4 +211,50 @@ function Jacobian.testJacobianUpdateParameters(module, input, param, minval, max
    return maxdiff(params_fprop, params_bprop)
 end
 
+-- Largest absolute difference between two tensors or nested tables of them.
+local function leafdiff(a, b)
+   local la, lb, err = leaves(a), leaves(b), 0
+   if #la ~= #lb then return math.huge end
+   for i = 1, #la do
+      if la[i]:nElement() ~= lb[i]:nElement() then return math.huge end
+      local va, vb = values(la[i]), values(lb[i])
+      for j = 1, #va do
+         local d = math.abs(va[j] - vb[j])
+         if d > err or d ~= d then err = d end
+      end
+   end
+   return err
+end
+
+local function copyof(x)
+   if torch.isTensor(x) then return x:clone() end
+   local t = {}
+   for i = 1, #x do t[i] = copyof(x[i]) end
+   return t
+end
+
+-- testIO(module, input [, minval, maxval]): saves the module in binary form, loads it back,
+-- and returns the largest differences between the outputs and between the gradInputs of
+-- the original and the loaded module on the same input and gradOutput (both 0 when
+-- serialization keeps everything that matters).
+function Jacobian.testIO(module, input, minval, maxval)
+   minval, maxval = minval or -2, maxval or 2
+   local input2 = copyof(input)
+   module:forward(input)
+   local go = copyof(module.output)
+   fill_uniform(go, minval, maxval)
+   local go2 = copyof(go)
+   module:zeroGradParameters()
+   module:updateGradInput(input, go)
+   module:accGradParameters(input, go)
+   local fo, bo = copyof(module.output), copyof(module.gradInput)
+
+   local loaded = torch.deserialize(torch.serialize(module))
+   loaded:forward(input2)
+   loaded:zeroGradParameters()
+   loaded:updateGradInput(input2, go2)
+   loaded:accGradParameters(input2, go2)
+   return leafdiff(fo, loaded.output), leafdiff(bo, loaded.gradInput)
+end
+
 return Jacobian
