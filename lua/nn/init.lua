@@ -20,6 +20,12 @@ local modules = {
    'Unsqueeze', 'Replicate', 'Padding', 'Mean', 'Sum', 'Max', 'Min', 'Normalize', 'Abs',
    'Exp', 'Log', 'Power', 'Square', 'Sqrt', 'Clamp', 'Copy', 'Dropout',
    'BatchNormalization', 'LayerNorm',
+   -- convolution and pooling (issue 5)
+   'SpatialConvolution', 'SpatialConvolutionMM', 'SpatialFullConvolution',
+   'SpatialDilatedConvolution', 'SpatialMaxPooling', 'SpatialAveragePooling',
+   'SpatialAdaptiveMaxPooling', 'SpatialAdaptiveAveragePooling', 'SpatialBatchNormalization',
+   'SpatialDropout', 'SpatialZeroPadding', 'TemporalConvolution', 'TemporalMaxPooling',
+   'SpatialSoftMax', 'Flatten',
 }
 
 -- ===== activations and criteria (the nnact files): add their names here =====

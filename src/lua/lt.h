@@ -90,8 +90,10 @@ void lt_open_indexing(lua_State *L);  /* indexing and constructors: lt_indexing.
 void lt_open_file(lua_State *L);      /* .t7 reading and writing: lt_file.c */
 void lt_open_nn(lua_State *L);      /* nn layer kernels into torch._nn: lt_nn.c */
 void lt_open_nnact(lua_State *L);   /* nn activation and loss kernels into torch._nn: lt_nnact.c */
+void lt_open_conv(lua_State *L);    /* convolution and pooling kernels into torch._nn: lt_conv.c */
 void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._optim: lt_optim.c */
 void lt_open_io(lua_State *L);      /* readers (CSV, IDX) and serialization: lt_io.c */
+void lt_open_idx(lua_State *L);     /* IDX (MNIST format) reading into torch._io: lt_idx.c */
 
 /* Pushes the subtable torch[name] (creating it), for kernel tables such as torch._nn. */
 void lt_subtable(lua_State *L, const char *name);

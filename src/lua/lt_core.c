@@ -233,7 +233,9 @@ int luaopen_torch_core(lua_State *L) {
   lt_open_file(L);
   lt_open_nn(L);
   lt_open_nnact(L);
+  lt_open_conv(L);
   lt_open_optim(L);
   lt_open_io(L);
+  lt_open_idx(L);
   return 1;
 }
