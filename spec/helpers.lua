@@ -1,5 +1,6 @@
 -- Shared helpers for the specs: tensors to plain tables, and error capture.
 local H = {}
+local assert = require 'luassert'
 
 -- Nested Lua table of a tensor's values.
 function H.values(t) return t:totable() end
@@ -19,6 +20,25 @@ function H.raises(f, ...)
     assert(msg:find(s, 1, true), ('error %q does not contain %q'):format(msg, s))
   end
   return msg
+end
+
+-- Asserts two numbers, or nested tables of numbers, agree within tol (default 1e-6).
+function H.near(a, b, tol)
+  tol = tol or 1e-6
+  if type(a) == 'table' then
+    assert.are.equal(#b, #a)
+    for i = 1, #a do H.near(a[i], b[i], tol) end
+    return
+  end
+  assert(math.abs(a - b) <= tol, string.format('%.10g differs from %.10g', a, b))
+end
+
+-- Nested Lua tables of the values of a tensor or a nested table of tensors.
+function H.vals(x)
+  if torch.isTensor(x) then return x:totable() end
+  local out = {}
+  for i, v in ipairs(x) do out[i] = H.vals(v) end
+  return out
 end
 
 return H

@@ -4,23 +4,10 @@ require 'torch'
 require 'nn'
 local H = require 'spec.helpers'
 
-local function near(a, b, tol)
-   tol = tol or 1e-6
-   if type(a) == 'table' then
-      assert.are.equal(#b, #a)
-      for i = 1, #a do near(a[i], b[i], tol) end
-      return
-   end
-   assert(math.abs(a - b) <= tol, string.format('%.10g differs from %.10g', a, b))
-end
+local function near(a, b, tol) H.near(a, b, tol or 1e-6) end
 
 local function T(t) return torch.DoubleTensor(t) end
-local function vals(x)
-   if torch.isTensor(x) then return x:totable() end
-   local out = {}
-   for i, v in ipairs(x) do out[i] = vals(v) end
-   return out
-end
+local vals = H.vals
 local function jac(m, input, lo, hi)
    local err = nn.Jacobian.testJacobian(m, input, lo, hi)
    assert(err < 1e-6, torch.type(m) .. ': jacobian error ' .. err)

@@ -4,15 +4,7 @@ require 'torch'
 require 'nn'
 local H = require 'spec.helpers'
 
-local function near(a, b, tol)
-   tol = tol or 1e-6
-   if type(a) == 'table' then
-      assert.are.equal(#a, #b)
-      for i = 1, #a do near(a[i], b[i], tol) end
-      return
-   end
-   assert(math.abs(a - b) <= tol, string.format('%.10g differs from %.10g', a, b))
-end
+local function near(a, b, tol) H.near(a, b, tol or 1e-6) end
 
 local sid = function(t) return torch._nn.storageid(t) end
 

@@ -6,15 +6,7 @@ local H = require 'spec.helpers'
 
 local D = torch.DoubleTensor
 
-local function near(a, b, tol)
-   tol = tol or 1e-9
-   if type(a) == 'table' then
-      assert.are.equal(#b, #a)
-      for i = 1, #a do near(a[i], b[i], tol) end
-      return
-   end
-   assert(math.abs(a - b) <= tol, string.format('%.10g differs from %.10g', a, b))
-end
+local function near(a, b, tol) H.near(a, b, tol or 1e-9) end
 
 local function jac(m, x)
    local err = nn.Jacobian.testJacobian(m, x)
