@@ -45,6 +45,41 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", 
     done
   done
   echo
+  # Models: the Fashion-MNIST MLP and CNN of scripts/train_fmnist_*.lua, training (Adam
+  # 1e-3, batch 64) and inference, samples/s, with each process's peak resident memory.
+  if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+    echo "Models on Fashion-MNIST (batch 64, Adam 1e-3), samples/s; peak RSS in MB (VmHWM). MLP train % of sgemm peak counts" \
+         "its multiply-adds (784x256 + 256x128 + 128x10 per sample, forward 1x, backward 2x) against 1024^3 cblas_sgemm."
+    echo
+    echo "| threads | measure | dlua | PyTorch best | dlua/PyTorch | PyTorch default | dlua RSS | PyTorch RSS | % sgemm peak |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    for t in 1 2; do
+      peak=$(OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t $B/bench_sgemm 1024 1024 1024 10 | awk '{print $3}')
+      for m in mlp cnn; do
+        d=$(OMP_NUM_THREADS=$t $B/dlua scripts/bench_models.lua $m $t)
+        p=""; pd=""
+        if [ $have_torch = yes ]; then
+          p=$(OMP_NUM_THREADS=$t MKL_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t OMP_WAIT_POLICY=PASSIVE \
+              MALLOC_MMAP_THRESHOLD_=1000000000 $PY scripts/bench_models.py $m $t)
+          pd=$($PY scripts/bench_models.py $m $t)
+        fi
+        dr=$(echo "$d" | val peak_rss_kb | awk '{ if ($1 + 0 > 0) printf "%.0f", $1 / 1024; else print "-" }')
+        pr=$(echo "$p" | val peak_rss_kb | awk '{ if ($1 + 0 > 0) printf "%.0f", $1 / 1024; else print "-" }')
+        for phase in train infer; do
+          dv=$(echo "$d" | val ${m}_$phase); pv=$(echo "$p" | val ${m}_$phase); pdv=$(echo "$pd" | val ${m}_$phase)
+          frac=-
+          if [ $m = mlp ] && [ $phase = train ]; then
+            frac=$(awk -v s="$dv" -v g="$peak" 'BEGIN { if (g > 0 && s + 0 > 0) printf "%.0f%% of %.1f GFLOP/s", 100 * s * 2 * 3 * (784*256 + 256*128 + 128*10) / (g * 1e9), g; else printf "-" }')
+          fi
+          echo "| $t | $m $phase | ${dv:--} | ${pv:--} | $(ratio "$dv" "$pv") | ${pdv:--} | ${dr:--} | ${pr:--} | $frac |"
+        done
+      done
+    done
+    echo
+  else
+    echo "Models: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist), so they are skipped."
+    echo
+  fi
   s_d=$( { /usr/bin/time -f %e sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do $B/dlua -e '' ; done" ; } 2>&1 | tail -1)
   echo "Start-up, 10 runs: \`dlua -e ''\` ${s_d} s"
   if [ $have_torch = yes ]; then

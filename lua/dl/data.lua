@@ -165,6 +165,8 @@ end
 
 -- dl.batches(X, y, batchSize [, options]): an iterator over (xb, yb, i, nbatches).
 -- options.shuffle (default true) reshuffles each call from options.rand (a dl.Rand).
+-- options.transform (issue 5's augmentation hook): a function (xb, yb) -> xb, yb applied
+-- to each batch, such as dl.augment.Compose{...}; it may change the buffers in place.
 -- The batch tensors are reused buffers: copy them to keep them past the next step.
 function dl.batches(X, y, batchSize, options)
   options = options or {}
@@ -186,6 +188,11 @@ function dl.batches(X, y, batchSize, options)
     local idx = order:narrow(1, first, math.min(batchSize, n - first + 1))
     torch.index(xb, X, 1, idx)
     torch.index(yb, y, 1, idx)
+    -- augmentation hook (dl.augment): transform the fresh copies, never X itself
+    if options.transform then
+      local tx, ty = options.transform(xb, yb)
+      return tx, ty or yb, b, nb
+    end
     return xb, yb, b, nb
   end
 end

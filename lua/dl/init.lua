@@ -10,5 +10,7 @@ require 'dl.data'
 require 'dl.progress'
 require 'dl.train'
 require 'dl.summary'
+require 'dl.datasets'
+require 'dl.augment'
 
 return dl

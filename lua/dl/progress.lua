@@ -18,9 +18,10 @@ function Progress:__init(total, options)
 end
 
 local function fmt_time(s)
+  s = math.floor(s + 0.5) -- whole seconds: the formats below want integers
   if s >= 3600 then return ('%d:%02d:%02d'):format(s // 3600, s % 3600 // 60, s % 60) end
   if s >= 60 then return ('%d:%02d'):format(s // 60, s % 60) end
-  return ('%ds'):format(math.floor(s + 0.5))
+  return ('%ds'):format(s)
 end
 
 local function fmt_values(values)

@@ -73,6 +73,10 @@ local function restore_model(model, saved)
   end
 end
 
+local skips_input_grad = {
+  ['nn.Linear'] = true, ['nn.SpatialConvolution'] = true, ['nn.SpatialConvolutionMM'] = true,
+}
+
 local function restore_table(dst, src)
   for k in pairs(dst) do dst[k] = nil end
   for k, v in pairs(src) do dst[k] = v end
@@ -87,7 +91,8 @@ end
 --   earlyStopping ({patience = n, monitor = 'val_loss', minDelta = 0}),
 --   onEpoch (function(epoch, history) called after each epoch; returning false stops),
 --   checkpoint ({dir = 'ckpt', every = 1}: save dir/epoch-NNNN.t7 and dir/last.t7),
---   resume (a checkpoint file to continue from, e.g. 'ckpt/last.t7').
+--   resume (a checkpoint file to continue from, e.g. 'ckpt/last.t7'),
+--   transform (a function (xb, yb) -> xb, yb applied to each training batch, e.g. dl.augment).
 function dl.fit(model, criterion, optimizer, X, y, options)
   options = options or {}
   if X:size(1) ~= y:size(1) then
@@ -114,6 +119,12 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     history = ck.history
   end
   local params, grads = model:getParameters()
+  -- Nothing uses the gradient with respect to the data, so the first layer of a
+  -- Sequential skips it (as PyTorch does for inputs without requires_grad). Only layers
+  -- whose backward accepts a nil gradInput take part; fit restores the buffer at the end.
+  local layer1 = model.modules and model.modules[1]
+  local layer1_gi = layer1 and skips_input_grad[torch.typename(layer1)] and layer1.gradInput
+  if layer1_gi then layer1.gradInput = nil end
   if state.m and state.m:nElement() ~= params:nElement() then
     error('fit: the optimizer state does not match the model\'s parameters', 2)
   end
@@ -134,7 +145,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     local nb = (X:size(1) + batchSize - 1) // batchSize
     local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out}) or nil
     local seen, total_loss, correct = 0, 0, 0
-    for bx, by, b in dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand}) do
+    for bx, by, b in dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform}) do
       xb, yb = bx, by
       local _, fx = optimizer(feval, params, config, state)
       local len = bx:size(1)
@@ -182,6 +193,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
       end
     end
   end
+  if layer1_gi then layer1.gradInput = layer1_gi end
   return history
 end
 
