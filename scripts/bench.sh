@@ -81,7 +81,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", 
     echo
   fi
   s_d=$( { /usr/bin/time -f %e sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do $B/dlua -e '' ; done" ; } 2>&1 | tail -1)
-  echo "Start-up, 10 runs: \`dlua -e ''\` ${s_d} s"
+  printf "Start-up, 10 runs: \`dlua -e ''\` %s s" "${s_d}"
   if [ $have_torch = yes ]; then
     s_p=$( { /usr/bin/time -f %e sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do $PY -c 'import torch'; done" ; } 2>&1 | tail -1)
     echo "; \`python3 -c 'import torch'\` ${s_p} s (ratio $(ratio "$s_p" "$s_d")x faster)."
