@@ -352,31 +352,7 @@ static int f_nonzero(lua_State *L) {
   return finish(L, r, o);
 }
 
-static const luaL_Reg methods[] = {
-    {"zeros", f_zeros},
-    {"ones", f_ones},
-    {"range", f_range},
-    {"linspace", f_linspace},
-    {"logspace", f_logspace},
-    {"eye", f_eye},
-    {"diag", f_diag},
-    {"tril", f_tril},
-    {"triu", f_triu},
-    {"cat", f_cat},
-    {"reshape", f_reshape},
-    {"repeatTensor", f_repeat},
-    {"index", f_index},
-    {"indexCopy", m_indexcopy},
-    {"indexAdd", m_indexadd},
-    {"indexFill", m_indexfill},
-    {"gather", f_gather},
-    {"scatter", m_scatter},
-    {"maskedSelect", f_maskedselect},
-    {"maskedCopy", m_maskedcopy},
-    {"maskedFill", m_maskedfill},
-    {"nonzero", f_nonzero},
-    {NULL, NULL}};
-
+/* Every function serves as a method and as torch.f: each tells the forms apart itself. */
 static const luaL_Reg funcs[] = {
     {"zeros", f_zeros},
     {"ones", f_ones},
@@ -402,4 +378,4 @@ static const luaL_Reg funcs[] = {
     {"nonzero", f_nonzero},
     {NULL, NULL}};
 
-void lt_open_indexing(lua_State *L) { lt_register(L, methods, funcs); }
+void lt_open_indexing(lua_State *L) { lt_register(L, funcs, funcs); }
