@@ -24,19 +24,51 @@ dl.fit(model, nn.CrossEntropyCriterion(), optim.adam, Xtr, ytr, {
 print('rss', seen[2], seen[20])
 ]]
 
+local cnn_script = [[
+require 'torch'; require 'nn'; require 'optim'; require 'dl'
+local function rss()
+  for line in io.lines('/proc/self/status') do
+    local kb = line:match('^VmRSS:%s+(%d+)')
+    if kb then return tonumber(kb) end
+  end
+end
+torch.manualSeed(1)
+local X = torch.rand(512, 1, 28, 28)
+local y = torch.LongTensor(512):random(1, 10)
+local model = nn.Sequential()
+  :add(nn.SpatialConvolution(1, 8, 3, 3, 1, 1, 1, 1)):add(nn.ReLU()):add(nn.SpatialMaxPooling(2, 2, 2, 2))
+  :add(nn.SpatialConvolution(8, 16, 3, 3, 1, 1, 1, 1)):add(nn.ReLU()):add(nn.SpatialMaxPooling(2, 2, 2, 2))
+  :add(nn.Flatten()):add(nn.Linear(784, 10))
+local seen = {}
+dl.fit(model, nn.CrossEntropyCriterion(), optim.adam, X, y, {
+  epochs = 8, batchSize = 64, verbose = false,
+  onEpoch = function(epoch) seen[epoch] = rss() end,
+})
+print('rss', seen[2], seen[8])
+]]
+
+local function run(script)
+  local path = os.tmpname()
+  local w = assert(io.open(path, 'w'))
+  w:write(script)
+  w:close()
+  local f = assert(io.popen('lua5.4 ' .. path .. ' 2>&1'))
+  local out = f:read('a')
+  f:close()
+  os.remove(path)
+  local e2, elast = out:match('rss%s+(%d+)%s+(%d+)')
+  assert(e2, out)
+  return tonumber(e2), tonumber(elast)
+end
+
 describe('training memory', function()
+  it('stays within 10% of epoch 2 after 8 epochs of a small CNN', function()
+    local e2, e8 = run(cnn_script)
+    assert.is_true(e8 <= e2 * 1.10, ('RSS %d kB after epoch 2, %d kB after epoch 8'):format(e2, e8))
+  end)
+
   it('stays within 10% of epoch 2 after 20 Iris epochs', function()
-    local path = os.tmpname()
-    local w = assert(io.open(path, 'w'))
-    w:write(script)
-    w:close()
-    local f = assert(io.popen('lua5.4 ' .. path .. ' 2>&1'))
-    local out = f:read('a')
-    f:close()
-    os.remove(path)
-    local e2, e20 = out:match('rss%s+(%d+)%s+(%d+)')
-    assert(e2, out)
-    e2, e20 = tonumber(e2), tonumber(e20)
+    local e2, e20 = run(script)
     assert.is_true(e20 <= e2 * 1.10, ('RSS %d kB after epoch 2, %d kB after epoch 20'):format(e2, e20))
   end)
 end)
