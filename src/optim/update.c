@@ -114,8 +114,7 @@ int optim_nag_lookahead(dl_tensor *x, dl_tensor *xcopy, const dl_tensor *v, doub
     const T r = (T)lr, w = (T)wd, m = (T)mom;                         \
     PARALLEL_FOR                                                      \
     for (int64_t i = 0; i < n; i++) {                                 \
-      T g = gp[i];                                                    \
-      if (w != 0) g += w * xp[i];                                     \
+      T g = gp[i] + w * xp[i]; /* no branch: vectorises */            \
       if (lp) g *= lp[i];                                             \
       T vi = m * vp[i] - r * g;                                       \
       vp[i] = vi;                                                     \
@@ -143,8 +142,7 @@ int optim_nag(dl_tensor *x, const dl_tensor *dx, dl_tensor *xcopy, dl_tensor *v,
     const T s = (T)step, a1 = (T)b1, a2 = (T)b2, e = (T)eps, w = (T)wd; \
     PARALLEL_FOR                                                      \
     for (int64_t i = 0; i < n; i++) {                                 \
-      T g = gp[i];                                                    \
-      if (w != 0) g += w * xp[i];                                     \
+      T g = gp[i] + w * xp[i]; /* no branch: vectorises */            \
       T mi = a1 * mp[i] + (1 - a1) * g;                               \
       T vi = a2 * vp[i] + (1 - a2) * g * g;                           \
       mp[i] = mi;                                                     \
@@ -228,8 +226,7 @@ int optim_adamax(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *u, 
     const T r = (T)lr, w = (T)wd;                                     \
     PARALLEL_FOR                                                      \
     for (int64_t i = 0; i < n; i++) {                                 \
-      T g = gp[i];                                                    \
-      if (w != 0) g += w * xp[i];                                     \
+      T g = gp[i] + w * xp[i]; /* no branch: vectorises */            \
       T vi = vp[i] + g * g;                                           \
       vp[i] = vi;                                                     \
       xp[i] -= r * g / (sqrt(vi) + (T)1e-10);                         \
@@ -252,8 +249,7 @@ int optim_adagrad(dl_tensor *x, const dl_tensor *dx, dl_tensor *var, double lr, 
     const T r = (T)rho, e = (T)eps, w = (T)wd;                        \
     PARALLEL_FOR                                                      \
     for (int64_t i = 0; i < n; i++) {                                 \
-      T g = gp[i];                                                    \
-      if (w != 0) g += w * xp[i];                                     \
+      T g = gp[i] + w * xp[i]; /* no branch: vectorises */            \
       T vi = r * vp[i] + (1 - r) * g * g;                             \
       T delta = sqrt(ap[i] + e) / sqrt(vi + e) * g;                   \
       vp[i] = vi;                                                     \
@@ -279,8 +275,7 @@ int optim_adadelta(dl_tensor *x, const dl_tensor *dx, dl_tensor *var, dl_tensor 
     const T r = (T)lr, a = (T)alpha, e = (T)eps, w = (T)wd;           \
     PARALLEL_FOR                                                      \
     for (int64_t i = 0; i < n; i++) {                                 \
-      T g = gp[i];                                                    \
-      if (w != 0) g += w * xp[i];                                     \
+      T g = gp[i] + w * xp[i]; /* no branch: vectorises */            \
       T mi = a * mp[i] + (1 - a) * g * g;                             \
       mp[i] = mi;                                                     \
       xp[i] -= r * g / (sqrt(mi) + e);                                \
