@@ -51,14 +51,9 @@ function Ada:updateGradInput(input, gradOutput)
    return self.gradInput
 end
 
--- indices stay a LongTensor whatever the module's type.
-function Ada:type(tname, tensorCache)
-   local had = self.indices
-   self.indices = nil
-   parent.type(self, tname, tensorCache)
-   self.indices = had and torch.LongTensor()
-   return self
-end
+-- indices stay a LongTensor whatever the module's type, as in SpatialMaxPooling (whose
+-- parent is nn.Module too, so its method serves here unchanged).
+Ada.type = nn.SpatialMaxPooling.type
 
 function Ada:clearState()
    if self.indices then self.indices:set() end
