@@ -49,12 +49,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", 
   # 1e-3, batch 64) and inference, samples/s, with each process's peak resident memory.
   if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
     echo "Models on Fashion-MNIST (batch 64, Adam 1e-3), samples/s; peak RSS in MB (VmHWM). MLP train % of sgemm peak counts" \
-         "its multiply-adds (784x256 + 256x128 + 128x10 per sample, forward 1x, backward 2x) against 1024^3 cblas_sgemm."
+         "its multiply-adds (784x256 + 256x128 + 128x10 per sample, forward 1x, backward 2x) against 1024^3 cblas_sgemm (best of 3 runs)."
     echo
     echo "| threads | measure | dlua | PyTorch best | dlua/PyTorch | PyTorch default | dlua RSS | PyTorch RSS | % sgemm peak |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     for t in 1 2; do
-      peak=$(OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t $B/bench_sgemm 1024 1024 1024 10 | awk '{print $3}')
+      # the peak is the best of three runs: other tenants of a shared machine only lower it
+      peak=$(for r in 1 2 3; do OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t $B/bench_sgemm 1024 1024 1024 20; done |
+             awk '$3 > p { p = $3 } END { print p }')
       for m in mlp cnn; do
         d=$(OMP_NUM_THREADS=$t $B/dlua scripts/bench_models.lua $m $t)
         p=""; pd=""
