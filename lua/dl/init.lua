@@ -9,6 +9,7 @@ package.loaded.dl = dl
 require 'dl.data'
 require 'dl.progress'
 require 'dl.train'
+require 'dl.schedule'
 require 'dl.summary'
 require 'dl.datasets'
 require 'dl.augment'

@@ -40,12 +40,13 @@ end
 -- generator, the epoch and the history.
 local function checkpoint_path(dir, epoch) return ('%s/epoch-%04d.t7'):format(dir, epoch) end
 
-local function save_checkpoint(dir, epoch, model, config, state, rand, history)
+local function save_checkpoint(dir, epoch, model, config, state, rand, history, baseLR)
   os.execute(('mkdir -p %q'):format(dir))
   local ck = {
     epoch = epoch, model = model:clone():clearState(), config = config, state = state,
     -- as a string: .t7 numbers are doubles, and the generator needs all 64 bits
     rng = torch.getRNGState(), rand = ('%d'):format(rand.s), history = history,
+    baseLearningRate = baseLR,
   }
   torch.save(checkpoint_path(dir, epoch), ck)
   torch.save(dir .. '/last.t7', ck)
@@ -92,7 +93,9 @@ end
 --   onEpoch (function(epoch, history) called after each epoch; returning false stops),
 --   checkpoint ({dir = 'ckpt', every = 1}: save dir/epoch-NNNN.t7 and dir/last.t7),
 --   resume (a checkpoint file to continue from, e.g. 'ckpt/last.t7'),
---   transform (a function (xb, yb) -> xb, yb applied to each training batch, e.g. dl.augment).
+--   transform (a function (xb, yb) -> xb, yb applied to each training batch, e.g. dl.augment),
+--   schedule (a dl.schedule function: config.learningRate is set to the base rate times
+--   schedule(step, totalSteps, stepsPerEpoch) before each step, and restored at the end).
 function dl.fit(model, criterion, optimizer, X, y, options)
   options = options or {}
   if X:size(1) ~= y:size(1) then
@@ -108,6 +111,13 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   end
   local rand = dl.Rand(options.seed or 0)
   local history = options.history or {}
+  local schedule, baseLR = options.schedule, config.learningRate
+  if schedule ~= nil and type(schedule) ~= 'function' then
+    error(('fit: schedule must be a function such as dl.schedule.cosine{}, got %s'):format(type(schedule)), 2)
+  end
+  if schedule and type(baseLR) ~= 'number' then
+    error('fit: a schedule needs the base rate in config.learningRate', 2)
+  end
   if options.resume then
     local ok, ck = pcall(torch.load, options.resume)
     if not ok then error(('fit: cannot resume from %s: %s'):format(options.resume, ck), 2) end
@@ -117,6 +127,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     torch.setRNGState(ck.rng)
     rand.s = math.tointeger(tonumber(ck.rand))
     history = ck.history
+    baseLR = ck.baseLearningRate or config.learningRate
   end
   local params, grads = model:getParameters()
   -- Nothing uses the gradient with respect to the data, so the first layer of a
@@ -147,6 +158,9 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     local seen, total_loss, correct = 0, 0, 0
     for bx, by, b in dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform}) do
       xb, yb = bx, by
+      if schedule then
+        config.learningRate = baseLR * schedule((epoch - 1) * nb + b - 1, epochs * nb, nb)
+      end
       local _, fx = optimizer(feval, params, config, state)
       local len = bx:size(1)
       seen = seen + len
@@ -173,7 +187,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     if bar then bar:finish(figures) end
     local ck = options.checkpoint
     if ck and epoch % (ck.every or 1) == 0 then
-      save_checkpoint(ck.dir or 'checkpoints', epoch, model, config, state, rand, history)
+      save_checkpoint(ck.dir or 'checkpoints', epoch, model, config, state, rand, history, baseLR)
     end
     if options.onEpoch and options.onEpoch(epoch, history) == false then break end
     if stop then
@@ -194,6 +208,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     end
   end
   if layer1_gi then layer1.gradInput = layer1_gi end
+  if schedule then config.learningRate = baseLR end
   return history
 end
 
