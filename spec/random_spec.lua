@@ -288,3 +288,227 @@ describe('multinomial', function()
           torch.Tensor(2, 2, 2):fill(1), 1)
   end)
 end)
+
+describe('torch.Generator', function()
+  -- a list of numbers, exactly, from a tensor or a number
+  local function vals(x)
+    if type(x) == 'number' then return {x} end
+    return x:contiguous():view(x:nElement()):totable()
+  end
+
+  -- What f(g) draws from a generator seeded 42 is what f(nil) draws from the default
+  -- generator seeded 42, and drawing it leaves the default generator where it was.
+  local function like_default(f)
+    torch.manualSeed(42)
+    local want = vals(f(nil))
+    local g = torch.Generator(42)
+    torch.manualSeed(7)
+    torch.random()
+    local next7 = torch.random()
+    torch.manualSeed(7)
+    torch.random()
+    local got = vals(f(g))
+    assert.same(want, got)
+    assert.equal(next7, torch.random())
+  end
+
+  it('is a class of its own, seeded apart from the default', function()
+    local g = torch.Generator()
+    assert.equal('torch.Generator', torch.type(g))
+    assert.is_true(torch.isTypeOf(g, 'torch.Generator'))
+    assert.is_truthy(tostring(g):find('torch.Generator', 1, true))
+    assert.is_true(math.type(torch.initialSeed(g)) == 'integer')
+    assert.equal(5, torch.initialSeed(torch.Generator(5)))
+  end)
+
+  it('gives Torch7\'s and MT19937\'s numbers for a seed', function()
+    local g = torch.Generator()
+    torch.manualSeed(g, 0) -- Torch7's documentation example
+    assert.equal(2357136044, torch.random(g))
+    assert.equal(2546248239, torch.random(g))
+    torch.manualSeed(g, 5489)
+    assert.equal(3499211612, torch.random(g))
+    assert.equal(581869302, torch.random(g))
+    assert.equal(5489, torch.initialSeed(g))
+  end)
+
+  it('two generators seeded alike give the same numbers', function()
+    local a, b = torch.Generator(), torch.Generator()
+    torch.manualSeed(a, 123)
+    torch.manualSeed(b, 123)
+    for _ = 1, 3 do
+      assert.equal(torch.uniform(a), torch.uniform(b))
+      assert.equal(torch.normal(a, 1, 2), torch.normal(b, 1, 2))
+      assert.same(torch.rand(a, 5):totable(), torch.rand(b, 5):totable())
+    end
+    assert.is_true(math.abs(torch.uniform(torch.Generator(123)) - 0.69646918727085) < 1e-13)
+  end)
+
+  it('leaves the default generator\'s sequence as it was', function()
+    -- the default generator's numbers for manualSeed(1), as dlua printed them before
+    -- generators existed, with draws from g between every step
+    local g = torch.Generator(99)
+    torch.manualSeed(1)
+    assert.equal(1791095845, torch.random())
+    torch.random(g)
+    assert.equal(4282876139, torch.random())
+    torch.normal(g) -- keeps half a Box-Muller pair in g, not in the default
+    assert.equal(0.72032448928803205, torch.uniform())
+    assert.equal(0.013787506803775619, torch.normal())
+    torch.randn(g, 3)
+    assert.same({2, 3, 4, 6, 5, 1}, torch.randperm(6):totable())
+    torch.DoubleTensor(5):uniform(g)
+    local r = torch.rand(3):totable()
+    local want = {0.0923385918, 0.396580726, 0.186260208}
+    for i = 1, 3 do assert.is_true(math.abs(r[i] - want[i]) < 1e-9) end
+    torch.normal(g)
+    assert.equal(1.981342049674035, torch.normal(2, 3))
+    torch.seed(g)
+    torch.manualSeed(g, 3)
+    assert.same({-0.22417851956561208, -0.30887854984030128, 0.33949208073318005},
+                torch.DoubleTensor(3):uniform(-1, 1):totable())
+    assert.equal(1, torch.initialSeed())
+  end)
+
+  it('every scalar draw takes it first', function()
+    like_default(function(g) return g and torch.uniform(g, 2, 3) or torch.uniform(2, 3) end)
+    like_default(function(g) return g and torch.normal(g, 1, 2) or torch.normal(1, 2) end)
+    like_default(function(g) return g and torch.exponential(g, 2) or torch.exponential(2) end)
+    like_default(function(g) return g and torch.cauchy(g, 1, 2) or torch.cauchy(1, 2) end)
+    like_default(function(g) return g and torch.logNormal(g, 1, 2) or torch.logNormal(1, 2) end)
+    like_default(function(g) return g and torch.geometric(g, 0.3) or torch.geometric(0.3) end)
+    like_default(function(g) return g and torch.bernoulli(g, 0.6) or torch.bernoulli(0.6) end)
+    like_default(function(g) return g and torch.random(g) or torch.random() end)
+    like_default(function(g) return g and torch.random(g, 6) or torch.random(6) end)
+    like_default(function(g) return g and torch.random(g, -5, 5) or torch.random(-5, 5) end)
+    like_default(function(g) return g and torch.uniform(g) or torch.uniform() end)
+  end)
+
+  it('fills take it after the tensor (Torch7) or first', function()
+    local function fill(name, ...)
+      local args = {...}
+      like_default(function(g)
+        local x = torch.DoubleTensor(3, 4)
+        if g then return x[name](x, g, table.unpack(args)) end
+        return x[name](x, table.unpack(args))
+      end)
+      like_default(function(g)
+        local x = torch.DoubleTensor(12)
+        if g then return torch[name](g, x, table.unpack(args)) end
+        return torch[name](x, table.unpack(args))
+      end)
+    end
+    fill('uniform', -1, 1)
+    fill('normal', 5, 2)
+    fill('exponential', 3)
+    fill('cauchy', 0, 1)
+    fill('logNormal', 2, 1)
+    fill('geometric', 0.4)
+    fill('bernoulli', 0.2)
+    fill('bernoulli', torch.DoubleTensor(12):fill(0.5)) -- one probability per element
+    fill('random')
+    fill('random', 9)
+    fill('random', 3, 8)
+    local x, g = torch.Tensor(4), torch.Generator()
+    assert.equal(x, x:uniform(g))
+    assert.equal(x, torch.bernoulli(x, g, 0.5))
+  end)
+
+  it('rand, randn, randperm and multinomial take it', function()
+    like_default(function(g) return g and torch.rand(g, 2, 3) or torch.rand(2, 3) end)
+    like_default(function(g) return g and torch.randn(g, 4) or torch.randn(4) end)
+    like_default(function(g) return g and torch.randperm(g, 10) or torch.randperm(10) end)
+    local p = torch.Tensor{1, 2, 3, 4}
+    like_default(function(g)
+      return g and torch.multinomial(g, p, 5, true) or torch.multinomial(p, 5, true)
+    end)
+    like_default(function(g) return g and p:multinomial(g, 3) or p:multinomial(3) end)
+    -- a result tensor before the generator, as Torch7 orders them
+    local res = torch.DoubleTensor()
+    like_default(function(g) return g and torch.rand(res, g, 5) or torch.rand(res, 5) end)
+    like_default(function(g) return g and torch.randn(res, g, 2, 2) or torch.randn(res, 2, 2) end)
+    local perm = torch.LongTensor()
+    like_default(function(g) return g and torch.randperm(perm, g, 6) or torch.randperm(perm, 6) end)
+    local idx = torch.LongTensor()
+    like_default(function(g)
+      return g and torch.multinomial(idx, g, p, 2) or torch.multinomial(idx, p, 2)
+    end)
+    assert.equal(res, torch.rand(res, torch.Generator(), 3))
+    assert.equal(idx, torch.multinomial(idx, torch.Generator(), p, 2))
+  end)
+
+  it('has its own seed and state', function()
+    torch.manualSeed(17)
+    local g = torch.Generator()
+    local s = torch.seed(g)
+    assert.equal(s, torch.initialSeed(g))
+    assert.equal(17, torch.initialSeed())
+    torch.normal(g)
+    local state = torch.getRNGState(g)
+    local a = torch.randn(g, 20):totable()
+    torch.manualSeed(g, 1)
+    assert.equal(state, torch.setRNGState(g, state))
+    assert.same(a, torch.randn(g, 20):totable())
+    -- states are interchangeable: g continues the default generator's sequence
+    torch.manualSeed(3)
+    torch.setRNGState(g, torch.getRNGState())
+    local b = torch.rand(g, 10):totable()
+    assert.same(b, torch.rand(10):totable())
+  end)
+
+  it('rejects misplaced generators and bad arguments', function()
+    local g = torch.Generator()
+    fails('uniform: argument 3: the torch.Generator must come before the other arguments',
+          torch.uniform, 0, 1, g)
+    fails('uniform: argument 4: the torch.Generator must come before',
+          function() torch.Tensor(2):uniform(0, 1, g) end)
+    fails('rand: argument 3: the torch.Generator must come before', torch.rand, 2, 2, g)
+    fails('manualSeed: argument 2: expected an integer, got no value', torch.manualSeed, g)
+    fails('setRNGState: argument 2: expected a torch.ByteTensor', torch.setRNGState, g,
+          torch.FloatTensor(4))
+    fails('Generator: argument 1: expected an integer, got string', torch.Generator, 'x')
+    fails('multinomial: argument 2: expected a tensor, got no value', torch.multinomial, g)
+  end)
+
+  it('saves and loads with its state', function()
+    for _, format in ipairs{'binary', 'ascii'} do
+      local g = torch.Generator(8)
+      torch.normal(g)
+      local s = torch.serialize({g, g}, format)
+      local a = torch.rand(g, 10):totable()
+      local loaded = torch.deserialize(s, format)
+      assert.equal('torch.Generator', torch.type(loaded[1]))
+      assert.equal(loaded[1], loaded[2]) -- one object, as saved
+      assert.equal(8, torch.initialSeed(loaded[1]))
+      assert.same(a, torch.rand(loaded[1], 10):totable())
+    end
+    local name = os.tmpname()
+    local g = torch.Generator(9)
+    torch.save(name, g)
+    local h = torch.load(name)
+    os.remove(name)
+    assert.equal(torch.random(g), torch.random(h))
+  end)
+
+  it('refuses a saved generator whose state is corrupt', function()
+    local function saved(state)
+      local f = torch.MemoryFile('rw'):binary()
+      local function str(s) f:writeInt(#s); f:writeChar(s) end
+      f:writeInt(4) -- a torch object
+      f:writeInt(99)
+      str('V 1')
+      str('torch.Generator')
+      f:writeObject(state)
+      local s = f:string()
+      f:close()
+      return s
+    end
+    fails('the state of a torch.Generator: setRNGState: state has 10 bytes', torch.deserialize,
+          saved(torch.ByteTensor(10):zero()))
+    fails('the state of a torch.Generator is not a contiguous torch.ByteTensor',
+          torch.deserialize, saved('not a tensor'))
+    local n = torch.getRNGState():nElement()
+    fails('the state of a torch.Generator: setRNGState: invalid state', torch.deserialize,
+          saved(torch.ByteTensor(n):zero()))
+  end)
+end)

@@ -71,6 +71,10 @@ int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn);
    the torch table (funcs); either may be NULL. The torch table is at the top of the
    stack when the lt_open_* functions are called. */
 void lt_register(lua_State *L, const luaL_Reg *methods, const luaL_Reg *funcs);
+/* Registers funcs into the subtable torch[name] (kernel tables such as torch._nn, which
+   several files fill). Both register functions record what they set when the module is
+   loaded with DLUA_REGCHECK in the environment (spec/registration_spec.lua). */
+void lt_register_in(lua_State *L, const char *name, const luaL_Reg *funcs);
 
 /* The torch.* form's optional result: when the argument at idx is a tensor and the
    call has more than `nargs` arguments, returns it (the caller writes into it, resized)

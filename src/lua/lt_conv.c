@@ -286,7 +286,5 @@ static const luaL_Reg conv_funcs[] = {
     {NULL, NULL}};
 
 void lt_open_conv(lua_State *L) {
-  lt_subtable(L, "_nn");
-  luaL_setfuncs(L, conv_funcs, 0);
-  lua_pop(L, 1);
+  lt_register_in(L, "_nn", conv_funcs);
 }

@@ -1,6 +1,7 @@
 /* The module entry point and the helpers every binding file uses. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lt.h"
@@ -186,19 +187,68 @@ int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn) {
   return n;
 }
 
+/* ---- registration ----------------------------------------------------------------------
+
+   Binding files share tables (torch, the tensor metatables, torch._nn, torch._io), and a
+   name registered twice silently takes the later function. With DLUA_REGCHECK set in the
+   environment when the module loads, every registration is recorded in the list
+   torch._registrations as {table =, name =, func =, by = the lt_open_* function,
+   replaced = the table held the name already}, for spec/registration_spec.lua to find
+   such clashes. Otherwise recording costs one test of `regcheck` per call. */
+
+static int regcheck;
+static const char *regby; /* the lt_open_* function running, for the records */
+
+/* Records the names of reg, about to be set in the table at the top of the stack. */
+static void record(lua_State *L, const char *label, const luaL_Reg *reg) {
+  int t = lua_gettop(L);
+  lua_getfield(L, LUA_REGISTRYINDEX, "dlua.registrations");
+  for (; reg->name; reg++) {
+    lua_createtable(L, 0, 4);
+    lua_pushstring(L, label);
+    lua_setfield(L, -2, "table");
+    lua_pushstring(L, reg->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, regby ? regby : "?");
+    lua_setfield(L, -2, "by");
+    lua_pushcfunction(L, reg->func);
+    lua_setfield(L, -2, "func");
+    lua_pushstring(L, reg->name);
+    lua_pushboolean(L, lua_rawget(L, t) != LUA_TNIL);
+    lua_remove(L, -2);
+    lua_setfield(L, -2, "replaced");
+    lua_seti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+  }
+  lua_settop(L, t);
+}
+
 void lt_register(lua_State *L, const luaL_Reg *methods, const luaL_Reg *funcs) {
   int torch = lua_gettop(L);
   if (methods)
     for (int t = 0; t < DL_NTYPES; t++) {
       luaL_getmetatable(L, tnames[t]);
+      /* the four types always get the same methods: one record serves them all */
+      if (regcheck && t == 0) record(L, "tensor methods", methods);
       luaL_setfuncs(L, methods, 0);
       lua_pop(L, 1);
     }
   if (funcs) {
     lua_pushvalue(L, torch);
+    if (regcheck) record(L, "torch", funcs);
     luaL_setfuncs(L, funcs, 0);
     lua_pop(L, 1);
   }
+}
+
+void lt_register_in(lua_State *L, const char *name, const luaL_Reg *funcs) {
+  lt_subtable(L, name);
+  if (regcheck) {
+    char label[64];
+    snprintf(label, sizeof label, "torch.%s", name);
+    record(L, label, funcs);
+  }
+  luaL_setfuncs(L, funcs, 0);
+  lua_pop(L, 1);
 }
 
 dl_tensor *lt_result(lua_State *L, int idx, int nargs, dl_dtype dt, int *next) {
@@ -218,24 +268,35 @@ void lt_subtable(lua_State *L, const char *name) {
   lua_remove(L, -2);
 }
 
+#define OPEN(f) {#f, f}
+static const struct {
+  const char *name;
+  void (*open)(lua_State *L);
+} opens[] = {
+    OPEN(lt_open_storage),   OPEN(lt_open_tensor),    OPEN(lt_open_blas),
+    OPEN(lt_open_random),    OPEN(lt_open_sys),       OPEN(lt_open_pointwise),
+    OPEN(lt_open_reduction), OPEN(lt_open_indexing),  OPEN(lt_open_file),
+    OPEN(lt_open_nn),        OPEN(lt_open_nnact),     OPEN(lt_open_conv),
+    OPEN(lt_open_optim),     OPEN(lt_open_io),        OPEN(lt_open_idx),
+};
+
 int luaopen_torch_core(lua_State *L) {
+  regcheck = getenv("DLUA_REGCHECK") != NULL;
+  if (regcheck) {
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "dlua.registrations");
+  }
   lua_newtable(L);
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, "dlua.torch");
-  lt_open_storage(L);
-  lt_open_tensor(L);
-  lt_open_blas(L);
-  lt_open_random(L);
-  lt_open_sys(L);
-  lt_open_pointwise(L);
-  lt_open_reduction(L);
-  lt_open_indexing(L);
-  lt_open_file(L);
-  lt_open_nn(L);
-  lt_open_nnact(L);
-  lt_open_conv(L);
-  lt_open_optim(L);
-  lt_open_io(L);
-  lt_open_idx(L);
+  for (size_t i = 0; i < sizeof opens / sizeof opens[0]; i++) {
+    regby = opens[i].name;
+    opens[i].open(L);
+  }
+  regby = NULL;
+  if (regcheck) {
+    lua_getfield(L, LUA_REGISTRYINDEX, "dlua.registrations");
+    lua_setfield(L, -2, "_registrations");
+  }
   return 1;
 }

@@ -55,7 +55,5 @@ static int idx_parse(lua_State *L) {
 static const luaL_Reg funcs[] = {{"readIDX", idx_read}, {"parseIDX", idx_parse}, {NULL, NULL}};
 
 void lt_open_idx(lua_State *L) {
-  lt_subtable(L, "_io");
-  luaL_setfuncs(L, funcs, 0);
-  lua_pop(L, 1);
+  lt_register_in(L, "_io", funcs);
 }

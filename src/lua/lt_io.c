@@ -30,7 +30,5 @@ static int io_isatty(lua_State *L) {
 static const luaL_Reg funcs[] = {{"readfile", io_readfile}, {"isatty", io_isatty}, {NULL, NULL}};
 
 void lt_open_io(lua_State *L) {
-  lt_subtable(L, "_io");
-  luaL_setfuncs(L, funcs, 0);
-  lua_pop(L, 1);
+  lt_register_in(L, "_io", funcs);
 }

@@ -213,7 +213,5 @@ static const luaL_Reg nn_funcs[] = {
     {NULL, NULL}};
 
 void lt_open_nn(lua_State *L) {
-  lt_subtable(L, "_nn");
-  luaL_setfuncs(L, nn_funcs, 0);
-  lua_pop(L, 1);
+  lt_register_in(L, "_nn", nn_funcs);
 }

@@ -299,7 +299,5 @@ static const luaL_Reg funcs[] = {
     {NULL, NULL}};
 
 void lt_open_nnact(lua_State *L) {
-  lt_subtable(L, "_nn");
-  luaL_setfuncs(L, funcs, 0);
-  lua_pop(L, 1);
+  lt_register_in(L, "_nn", funcs);
 }

@@ -191,7 +191,5 @@ static const luaL_Reg optim_funcs[] = {
     {NULL, NULL}};
 
 void lt_open_optim(lua_State *L) {
-  lt_subtable(L, "_optim");
-  luaL_setfuncs(L, optim_funcs, 0);
-  lua_pop(L, 1);
+  lt_register_in(L, "_optim", optim_funcs);
 }
