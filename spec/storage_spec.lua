@@ -28,6 +28,20 @@ describe('storages', function()
     assert.are.equal(3, d[3])
     H.raises(function() d:copy(torch.DoubleStorage(2)) end, 'copy: storage sizes 5 and 2 differ')
     H.raises(function() s:resize(-1) end, 'negative size')
+    s:resize(2) -- no tensor views it: shrinking is fine
+    assert.are.same({1, 2}, s:totable())
+  end)
+  it('refuse to shrink under a tensor that views them', function()
+    local x = torch.zeros(100)
+    local s = x:storage()
+    H.raises(function() s:resize(2) end,
+      'resize: cannot shrink a storage of 100 elements to 2 while 1 other references')
+    assert.are.equal(100, s:size())
+    x:fill(1) -- still whole: writes all 100 elements safely
+    assert.are.equal(100, x:sum())
+    s:resize(200) -- growing keeps the view valid
+    assert.are.equal(200, s:size())
+    assert.are.equal(100, x:sum())
   end)
   it('are shared with the tensors made on them', function()
     local s = torch.FloatStorage({1, 2, 3, 4})

@@ -78,6 +78,11 @@ int dl_storage_resize(dl_storage *s, int64_t n) {
   int64_t nbytes = 0, es = (int64_t)dl_dtype_size(s->dtype);
   if (byte_count(s->dtype, n, &nbytes)) return -1;
   if (n == s->size) return 0;
+  /* A tensor viewing this storage would index past the end of a shrunk block. */
+  if (n < s->size && s->refcount > 1)
+    return dl_error("resize: cannot shrink a storage of %lld elements to %lld while %d other "
+                    "references (tensors or storages) view it", (long long)s->size,
+                    (long long)n, s->refcount - 1);
   void *data = aligned_bytes(nbytes);
   if (!data)
     return dl_error("not enough memory for %lld elements of %s (%lld bytes)", (long long)n,

@@ -19,7 +19,9 @@ typedef struct dl_storage {
 dl_storage *dl_storage_new(dl_dtype t, int64_t n);
 void dl_storage_retain(dl_storage *s);
 void dl_storage_release(dl_storage *s);
-/* Grows (or shrinks) to n elements, keeping the first min(old, n) elements. */
+/* Grows (or shrinks) to n elements, keeping the first min(old, n) elements. Refuses to
+   shrink a storage that has other references, since tensors viewing it would index past
+   its end. */
 int dl_storage_resize(dl_storage *s, int64_t n);
 
 /* Bytes allocated by storages since the process started (never decreases): the Lua

@@ -74,9 +74,26 @@ static void contiguous_strides(dl_tensor *t) {
   }
 }
 
+/* Whether every element of t lies inside its storage: false only when C code shrank the
+   storage under the view (Lua cannot: dl_storage_resize refuses while a tensor holds a
+   reference), which the resize below repairs. */
+static int fits_storage(const dl_tensor *t) {
+  int64_t last = t->offset;
+  for (int d = 0; d < t->ndim; d++) {
+    if (t->size[d] == 0) return 1;
+    last += (t->size[d] - 1) * t->stride[d];
+  }
+  return last < t->storage->size;
+}
+
 int dl_tensor_resize(dl_tensor *t, int ndim, const int64_t *size) {
   int64_t n = dl_numel_checked("resize", ndim, size);
   if (n < 0) return -1;
+  /* Already these sizes: left alone, as Torch7's THTensor_resizeNd, so that a result
+     given as a view (res = x:t(), x:narrow(...)) keeps writing into its parent. */
+  if (t->storage && t->ndim == ndim && memcmp(t->size, size, sizeof(int64_t) * ndim) == 0 &&
+      fits_storage(t))
+    return 0;
   char buf[256], msg[300];
   int failed = 0;
   if (!t->storage) {
@@ -98,6 +115,18 @@ int dl_tensor_resize(dl_tensor *t, int ndim, const int64_t *size) {
 
 int dl_tensor_resize_as(dl_tensor *t, const dl_tensor *like) {
   return dl_tensor_resize(t, like->ndim, like->size);
+}
+
+int dl_tensor_resize_contig(const char *fn, dl_tensor *t, int ndim, const int64_t *size) {
+  char b1[256], b2[256];
+  if (dl_tensor_resize(t, ndim, size) < 0) return -1;
+  if (dl_tensor_iscontiguous(t)) return 0;
+  dl_sizestr(b2, sizeof b2, t->ndim, t->stride);
+  for (char *c = b2; *c; c++)
+    if (*c == 'x') *c = ',';
+  return dl_error("%s: the result is a non-contiguous view (size %s, strides %s); this "
+                  "kernel needs a contiguous tensor", fn,
+                  dl_sizestr(b1, sizeof b1, t->ndim, t->size), b2);
 }
 
 int dl_tensor_new(dl_tensor *t, dl_dtype dt, int ndim, const int64_t *size) {

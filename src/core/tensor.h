@@ -36,10 +36,21 @@ int64_t dl_numel_checked(const char *fn, int ndim, const int64_t *size);
 /* Formats sizes as "2x3x4" into buf (for error messages); returns buf. */
 char *dl_sizestr(char *buf, int n, int ndim, const int64_t *size);
 
-/* Makes t contiguous with the given sizes, reusing its storage when large enough and
-   growing it otherwise (as Torch7 does: views on the same storage see the growth). */
+/* Gives t the sizes, as Torch7's THTensor_resizeNd. When t already has exactly these
+   sizes (same ndim) it is left alone: strides, offset and storage unchanged, so a
+   non-contiguous view stays one, and a result tensor that is a view keeps writing into
+   its parent. Otherwise t becomes contiguous at its offset, reusing its storage when
+   large enough and growing it otherwise (views on the same storage see the growth).
+   So a caller that writes the result through a raw pointer must not assume it is
+   contiguous: write through the strides (op_foreach), use a contiguous scratch
+   (op_scratch_open in ops/copy.h), or use dl_tensor_resize_contig. */
 int dl_tensor_resize(dl_tensor *t, int ndim, const int64_t *size);
 int dl_tensor_resize_as(dl_tensor *t, const dl_tensor *like);
+/* dl_tensor_resize, then -1 and an error naming fn when t is still not contiguous (a
+   view that already had the sizes). For kernels that fill buffers they own (nn outputs
+   and gradInputs, scratch buffers) through a raw pointer: a view there is refused
+   rather than written as if it were contiguous. */
+int dl_tensor_resize_contig(const char *fn, dl_tensor *t, int ndim, const int64_t *size);
 /* A fresh contiguous tensor of the given sizes, on a storage of its own. */
 int dl_tensor_new(dl_tensor *t, dl_dtype dt, int ndim, const int64_t *size);
 

@@ -165,8 +165,8 @@ int io_idx_parse(const unsigned char *buf, size_t len, const char *name, int wan
   if (!convertible(type, dt, scale))
     return dl_error("readIDX: '%s': cannot read %s elements%s into a %sTensor", name,
                     type_name(type), scale != 1 ? " with a scale" : "", dl_dtype_name(dt));
-  if (dl_tensor_resize(out, ndim, size) < 0) return -1;
   if (out->dtype != dt) return dl_error("readIDX: the result tensor has the wrong type");
+  if (dl_tensor_resize_contig("readIDX", out, ndim, size) < 0) return -1;
   const unsigned char *p = buf + header;
   DL_DISPATCH(dt, IDX_CONVERT)
   return 0;

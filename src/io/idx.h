@@ -27,7 +27,8 @@ int io_idx_dtype(int type);
 int io_idx_peek(const unsigned char *buf, size_t len, const char *name);
 int io_idx_peek_file(const char *path);
 
-/* Parses the IDX image buf[0..len) into out (an initialised tensor, resized here).
+/* Parses the IDX image buf[0..len) into out (an initialised tensor, resized here; a
+   non-contiguous view that already has the file's sizes is refused).
    want is the tensor type to produce, or -1 for the file's own (io_idx_dtype); the
    integer types accept only integer elements that fit. scale multiplies every element
    (1 for none; only for Float and Double results). name names the data in errors.

@@ -246,7 +246,7 @@ int nn_prelu_forward(dl_tensor *out, const dl_tensor *in, const dl_tensor *w, in
     return -1;
   dl_tensor cin;
   dl_tensor_init(&cin, in->dtype);
-  if (op_contiguous(&cin, in) || dl_tensor_resize_as(out, in)) {
+  if (op_contiguous(&cin, in) || dl_tensor_resize_contig(fn, out, in->ndim, in->size)) {
     dl_tensor_free(&cin);
     return -1;
   }
@@ -283,7 +283,7 @@ int nn_prelu_backward(dl_tensor *gin, const dl_tensor *gout, const dl_tensor *in
   /* gin may alias gout's memory only if it is contiguous already, so copy gout first */
   int rc = op_contiguous(&cg, gout);
   if (!rc) rc = op_contiguous(&cin, in);
-  if (!rc && !same_view(gin, &cg)) rc = dl_tensor_resize_as(gin, in);
+  if (!rc && !same_view(gin, &cg)) rc = dl_tensor_resize_contig(fn, gin, in->ndim, in->size);
   if (!rc) DL_DISPATCH_FLOAT(dt, PRELU_BWD);
   dl_tensor_free(&cin);
   dl_tensor_free(&cg);
@@ -385,7 +385,7 @@ int nn_softmax_forward(nn_softmax_kind k, dl_tensor *out, const dl_tensor *in) {
   dl_tensor_init(&cin, in->dtype);
   int rc = op_contiguous(&cin, in);
   /* out may be in itself: the row loop reads each x before writing its y */
-  if (!rc && !same_view(out, &cin)) rc = dl_tensor_resize_as(out, in);
+  if (!rc && !same_view(out, &cin)) rc = dl_tensor_resize_contig(fn, out, in->ndim, in->size);
   if (!rc) DL_DISPATCH_FLOAT(in->dtype, SOFTMAX_FWD);
   dl_tensor_free(&cin);
   return rc;
@@ -434,7 +434,7 @@ int nn_softmax_backward(nn_softmax_kind k, dl_tensor *gin, const dl_tensor *gout
   dl_tensor_init(&cg, dt);
   int rc = op_contiguous(&cy, out);
   if (!rc) rc = op_contiguous(&cg, gout);
-  if (!rc && !same_view(gin, &cg)) rc = dl_tensor_resize_as(gin, out);
+  if (!rc && !same_view(gin, &cg)) rc = dl_tensor_resize_contig(fn, gin, out->ndim, out->size);
   if (!rc) DL_DISPATCH_FLOAT(dt, SOFTMAX_BWD);
   dl_tensor_free(&cy);
   dl_tensor_free(&cg);

@@ -71,14 +71,15 @@ static dl_tensor mat(const dl_tensor *t, int64_t r, int64_t c) {
   return m;
 }
 
-static int resize2(dl_tensor *t, int64_t a, int64_t b) {
+/* The kernels fill results and buffers through raw pointers: a view there is an error. */
+static int resize2(const char *fn, dl_tensor *t, int64_t a, int64_t b) {
   int64_t s[2] = {a, b};
-  return dl_tensor_resize(t, 2, s);
+  return dl_tensor_resize_contig(fn, t, 2, s);
 }
 
-static int resize4(dl_tensor *t, int64_t a, int64_t b, int64_t c, int64_t d) {
+static int resize4(const char *fn, dl_tensor *t, int64_t a, int64_t b, int64_t c, int64_t d) {
   int64_t s[4] = {a, b, c, d};
-  return dl_tensor_resize(t, 4, s);
+  return dl_tensor_resize_contig(fn, t, 4, s);
 }
 
 int64_t nn_conv_outsize(int64_t in, int64_t k, int64_t d, int64_t pad, int64_t dil) {
@@ -469,9 +470,9 @@ int nn_conv2d_forward(dl_tensor *out, dl_tensor *cols, dl_tensor *obuf, const dl
     dl_tensor_free(&xc);
     return -1;
   }
-  int rc = resize4(out, d.n, f, d.oh, d.ow);
-  if (rc == 0) rc = ps ? resize2(cols, nt, K * P) : resize2(cols, K, NP);
-  if (rc == 0 && !ps) rc = resize2(obuf, f, NP);
+  int rc = resize4(fn, out, d.n, f, d.oh, d.ow);
+  if (rc == 0) rc = ps ? resize2(fn, cols, nt, K * P) : resize2(fn, cols, K, NP);
+  if (rc == 0 && !ps) rc = resize2(fn, obuf, f, NP);
   if (rc == 0 && ps) {
 #define CALL(T)                                                                       \
   conv_fwd_ps_##T(dl_tensor_data(out), dl_tensor_data(cols), dl_tensor_data(&xc),     \
@@ -508,9 +509,9 @@ int nn_conv2d_backward_input(dl_tensor *gradIn, dl_tensor *gcols, dl_tensor *obu
     dl_tensor_free(&gc);
     return -1;
   }
-  int rc = resize4(gradIn, d.n, d.c, d.h, d.w);
-  if (rc == 0) rc = ps ? resize2(gcols, nt, K * P) : resize2(gcols, K, NP);
-  if (rc == 0 && !ps) rc = resize2(obuf, f, NP);
+  int rc = resize4(fn, gradIn, d.n, d.c, d.h, d.w);
+  if (rc == 0) rc = ps ? resize2(fn, gcols, nt, K * P) : resize2(fn, gcols, K, NP);
+  if (rc == 0 && !ps) rc = resize2(fn, obuf, f, NP);
   if (rc == 0 && ps) {
 #define CALL(T)                                                                       \
   conv_bwdi_ps_##T(dl_tensor_data(gradIn), dl_tensor_data(gcols), dl_tensor_data(&gc), \
@@ -552,8 +553,8 @@ int nn_conv2d_backward_params(dl_tensor *gradWeight, dl_tensor *gradBias, dl_ten
   int rc = 0;
   if (ps) {
     /* obuf holds the threads' partial sums */
-    rc = resize2(cols, nt, K * P);
-    if (rc == 0) rc = resize2(obuf, nt, f * K + f);
+    rc = resize2(fn, cols, nt, K * P);
+    if (rc == 0) rc = resize2(fn, obuf, nt, f * K + f);
     if (rc == 0) {
 #define CALL(T)                                                                             \
   conv_bwdp_ps_##T(dl_tensor_data(gradWeight), gradBias ? dl_tensor_data(gradBias) : NULL,  \
@@ -564,11 +565,12 @@ int nn_conv2d_backward_params(dl_tensor *gradWeight, dl_tensor *gradBias, dl_ten
     }
   } else {
     /* the forward's columns, unless they were made for another path or input size */
-    if (cols->ndim != 2 || cols->size[0] != K || cols->size[1] != NP) {
-      rc = resize2(cols, K, NP);
+    if (cols->ndim != 2 || cols->size[0] != K || cols->size[1] != NP ||
+        !dl_tensor_iscontiguous(cols)) {
+      rc = resize2(fn, cols, K, NP);
       if (rc == 0) im2col(cols, &xc, &d, g);
     }
-    if (rc == 0) rc = resize2(obuf, f, NP);
+    if (rc == 0) rc = resize2(fn, obuf, f, NP);
     if (rc == 0) {
       gather(obuf, &gc, d.n, f, P);
       dl_tensor gw2 = mat(gradWeight, f, K);
@@ -626,9 +628,9 @@ int nn_fullconv2d_forward(dl_tensor *out, dl_tensor *cols, dl_tensor *ibuf, cons
     dl_tensor_free(&xc);
     return -1;
   }
-  int rc = resize2(ibuf, cin, NP);
-  if (rc == 0) rc = resize2(cols, K, NP);
-  if (rc == 0) rc = resize4(out, d.n, d.c, d.h, d.w);
+  int rc = resize2(fn, ibuf, cin, NP);
+  if (rc == 0) rc = resize2(fn, cols, K, NP);
+  if (rc == 0) rc = resize4(fn, out, d.n, d.c, d.h, d.w);
   if (rc == 0) {
     gather(ibuf, &xc, d.n, cin, d.oh * d.ow);
     dl_tensor w2 = mat(&wc, cin, K);
@@ -665,9 +667,9 @@ int nn_fullconv2d_backward_input(dl_tensor *gradIn, dl_tensor *cols, dl_tensor *
     dl_tensor_free(&gc);
     return -1;
   }
-  int rc = resize2(cols, K, NP);
-  if (rc == 0) rc = resize2(ibuf, cin, NP);
-  if (rc == 0) rc = resize4(gradIn, d.n, cin, d.oh, d.ow);
+  int rc = resize2(fn, cols, K, NP);
+  if (rc == 0) rc = resize2(fn, ibuf, cin, NP);
+  if (rc == 0) rc = resize4(fn, gradIn, d.n, cin, d.oh, d.ow);
   if (rc == 0) {
     im2col(cols, &gc, &d, g);
     dl_tensor w2 = mat(&wc, cin, K);
@@ -704,8 +706,8 @@ int nn_fullconv2d_backward_params(dl_tensor *gradWeight, dl_tensor *gradBias, dl
     dl_tensor_free(&gc);
     return -1;
   }
-  int rc = resize2(cols, K, NP);
-  if (rc == 0) rc = resize2(ibuf, cin, NP);
+  int rc = resize2(fn, cols, K, NP);
+  if (rc == 0) rc = resize2(fn, ibuf, cin, NP);
   if (rc == 0) {
     im2col(cols, &gc, &d, g);
     gather(ibuf, &xc, d.n, cin, d.oh * d.ow);
@@ -777,7 +779,8 @@ int nn_temporal_conv_forward(dl_tensor *out, const dl_tensor *in, const dl_tenso
   int64_t sz[3] = {n, ot, o};
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = in->ndim == 3 ? dl_tensor_resize(out, 3, sz) : dl_tensor_resize(out, 2, sz + 1);
+  int rc = in->ndim == 3 ? dl_tensor_resize_contig(fn, out, 3, sz)
+                          : dl_tensor_resize_contig(fn, out, 2, sz + 1);
   for (int64_t b = 0; rc == 0 && b < n; b++) {
     dl_tensor x = windows(&xc, b, t, dd, ot, kw, dw), y = mat(out, ot, o);
     y.offset += b * ot * o;
@@ -822,8 +825,8 @@ int nn_temporal_conv_backward_input(dl_tensor *gradIn, dl_tensor *buf, const dl_
                     (long long)o);
   dl_tensor gc;
   if (contig(&gc, gradOut) < 0) return -1;
-  int rc = resize2(buf, n * ot, kw * dd);
-  if (rc == 0) rc = dl_tensor_resize(gradIn, in->ndim, in->size);
+  int rc = resize2(fn, buf, n * ot, kw * dd);
+  if (rc == 0) rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
   if (rc == 0) {
     dl_tensor g2 = mat(&gc, n * ot, o);
     rc = op_gemm('n', 'n', 1.0, &g2, weight, 0.0, buf);

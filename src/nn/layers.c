@@ -124,12 +124,13 @@ int nn_batchnorm_forward(dl_tensor *out, const dl_tensor *in, const dl_tensor *w
   if (train) {
     if (m < 1) return dl_error("%s: empty batch in training mode", fn);
     int64_t sz[1] = {c};
-    if (dl_tensor_resize(save_mean, 1, sz) < 0 || dl_tensor_resize(save_invstd, 1, sz) < 0)
+    if (dl_tensor_resize_contig(fn, save_mean, 1, sz) < 0 ||
+        dl_tensor_resize_contig(fn, save_invstd, 1, sz) < 0)
       return -1;
   }
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = dl_tensor_resize(out, in->ndim, in->size);
+  int rc = dl_tensor_resize_contig(fn, out, in->ndim, in->size);
   if (rc == 0) DL_DISPATCH_FLOAT(dt, BN_FORWARD);
   dl_tensor_free(&xc);
   return rc;
@@ -197,7 +198,7 @@ int nn_batchnorm_backward(dl_tensor *gradIn, dl_tensor *gradWeight, dl_tensor *g
     dl_tensor_free(&xc);
     return -1;
   }
-  int rc = gradIn ? dl_tensor_resize(gradIn, in->ndim, in->size) : 0;
+  int rc = gradIn ? dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size) : 0;
   if (rc == 0) DL_DISPATCH_FLOAT(dt, BN_BACKWARD);
   dl_tensor_free(&xc);
   dl_tensor_free(&gc);
@@ -245,11 +246,12 @@ int nn_layernorm_forward(dl_tensor *out, const dl_tensor *in, const dl_tensor *w
       check_type(fn, "save_rstd", save_rstd, dt) < 0)
     return -1;
   int64_t sz[1] = {rows};
-  if (dl_tensor_resize(save_mean, 1, sz) < 0 || dl_tensor_resize(save_rstd, 1, sz) < 0)
+  if (dl_tensor_resize_contig(fn, save_mean, 1, sz) < 0 ||
+      dl_tensor_resize_contig(fn, save_rstd, 1, sz) < 0)
     return -1;
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = dl_tensor_resize(out, in->ndim, in->size);
+  int rc = dl_tensor_resize_contig(fn, out, in->ndim, in->size);
   if (rc == 0) DL_DISPATCH_FLOAT(dt, LN_FORWARD);
   dl_tensor_free(&xc);
   return rc;
@@ -304,7 +306,7 @@ int nn_layernorm_backward(dl_tensor *gradIn, dl_tensor *gradWeight, dl_tensor *g
     dl_tensor_free(&xc);
     return -1;
   }
-  int rc = gradIn ? dl_tensor_resize(gradIn, in->ndim, in->size) : 0;
+  int rc = gradIn ? dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size) : 0;
   if (rc == 0) DL_DISPATCH_FLOAT(dt, LN_BACKWARD);
   dl_tensor_free(&xc);
   dl_tensor_free(&gc);
@@ -388,7 +390,7 @@ int nn_lookup_forward(dl_tensor *out, const dl_tensor *weight, const dl_tensor *
   int64_t size[DL_MAXDIM];
   memcpy(size, index->size, sizeof(int64_t) * index->ndim);
   size[index->ndim] = weight->size[1];
-  if (dl_tensor_resize(out, index->ndim + 1, size) < 0) return -1;
+  if (dl_tensor_resize_contig(fn, out, index->ndim + 1, size) < 0) return -1;
   dl_tensor ic;
   if (contig(&ic, index) < 0) return -1;
   const int64_t *ix = dl_tensor_data(&ic);
@@ -576,7 +578,9 @@ int nn_maxmin_forward(dl_tensor *out, dl_tensor *indices, const dl_tensor *in, i
   for (int d = 0; d < in->ndim; d++)
     if (d != dim) size[nd++] = in->size[d];
   if (nd == 0) size[nd++] = 1;
-  if (dl_tensor_resize(out, nd, size) < 0 || dl_tensor_resize(indices, nd, size) < 0) return -1;
+  if (dl_tensor_resize_contig(fn, out, nd, size) < 0 ||
+      dl_tensor_resize_contig(fn, indices, nd, size) < 0)
+    return -1;
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
   DL_DISPATCH_FLOAT(in->dtype, MAXMIN_FORWARD);
@@ -611,7 +615,7 @@ int nn_maxmin_backward(dl_tensor *gradIn, const dl_tensor *in, const dl_tensor *
     return dl_error("%s: gradOutput of size %s does not match the input %s reduced over dimension %d",
                     fn, dl_sizestr(b1, sizeof b1, gradOut->ndim, gradOut->size),
                     dl_sizestr(b2, sizeof b2, in->ndim, in->size), dim + 1);
-  if (dl_tensor_resize(gradIn, in->ndim, in->size) < 0) return -1;
+  if (dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size) < 0) return -1;
   op_fill(gradIn, 0);
   dl_tensor gc, ic;
   if (contig(&gc, gradOut) < 0) return -1;
@@ -658,7 +662,9 @@ int nn_normalize_forward(dl_tensor *out, dl_tensor *norm, const dl_tensor *in, d
       check_type(fn, "norm", norm, in->dtype) < 0)
     return -1;
   int64_t rows = in->size[0], d = in->size[1];
-  if (dl_tensor_resize(out, 2, in->size) < 0 || dl_tensor_resize(norm, 1, in->size) < 0) return -1;
+  if (dl_tensor_resize_contig(fn, out, 2, in->size) < 0 ||
+      dl_tensor_resize_contig(fn, norm, 1, in->size) < 0)
+    return -1;
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
   DL_DISPATCH_FLOAT(in->dtype, NORMALIZE_FORWARD);
@@ -692,7 +698,7 @@ int nn_normalize_backward(dl_tensor *gradIn, const dl_tensor *in, const dl_tenso
       check_type(fn, "gradInput", gradIn, in->dtype) < 0)
     return -1;
   int64_t rows = in->size[0], d = in->size[1];
-  if (dl_tensor_resize(gradIn, 2, in->size) < 0) return -1;
+  if (dl_tensor_resize_contig(fn, gradIn, 2, in->size) < 0) return -1;
   dl_tensor xc, gc;
   if (contig(&xc, in) < 0) return -1;
   if (contig(&gc, gradOut) < 0) {

@@ -201,7 +201,11 @@ int nn_loss_backward(nn_loss k, dl_tensor *gin, const dl_tensor *in, const dl_te
   if (!rc && gin->dtype != in->dtype)
     rc = dl_error("nn.%s: gradInput is a %s tensor but input is %s", kinds[k].name,
                   dl_dtype_name(gin->dtype), dl_dtype_name(in->dtype));
-  if (!rc) rc = dl_tensor_resize_as(gin, in);
+  if (!rc) {
+    char fn[64];
+    snprintf(fn, sizeof fn, "nn.%s", kinds[k].name);
+    rc = dl_tensor_resize_contig(fn, gin, in->ndim, in->size);
+  }
   if (!rc) {
     double norm = o->size_average && a.n > 0 ? 1.0 / (double)a.n : 1.0;
     kinds[k].bwd[in->dtype == DL_DOUBLE](
@@ -317,7 +321,7 @@ int nn_classnll_backward(dl_tensor *gin, const dl_tensor *in, const dl_tensor *t
   if (!rc && gin->dtype != in->dtype)
     rc = dl_error("nn.ClassNLLCriterion: gradInput is a %s tensor but input is %s",
                   dl_dtype_name(gin->dtype), dl_dtype_name(in->dtype));
-  if (!rc) rc = dl_tensor_resize_as(gin, in);
+  if (!rc) rc = dl_tensor_resize_contig("nn.ClassNLLCriterion", gin, in->ndim, in->size);
   if (!rc) {
     const int64_t *t = dl_tensor_data(&a.t);
     DL_DISPATCH_FLOAT(in->dtype, NLL_BWD);
@@ -391,7 +395,7 @@ int nn_multimargin_backward(dl_tensor *gin, const dl_tensor *in, const dl_tensor
   if (!rc && gin->dtype != in->dtype)
     rc = dl_error("nn.MultiMarginCriterion: gradInput is a %s tensor but input is %s",
                   dl_dtype_name(gin->dtype), dl_dtype_name(in->dtype));
-  if (!rc) rc = dl_tensor_resize_as(gin, in);
+  if (!rc) rc = dl_tensor_resize_contig("nn.MultiMarginCriterion", gin, in->ndim, in->size);
   if (!rc) {
     const int64_t *t = dl_tensor_data(&a.t);
     double norm = 1.0 / (double)a.ncls / (size_average ? (double)a.batch : 1.0);
@@ -442,7 +446,9 @@ static int grads_like(const char *fn, dl_tensor *g1, dl_tensor *g2, const dl_ten
   if (g1->dtype != x1->dtype || g2->dtype != x1->dtype)
     return dl_error("%s: gradInput tensors must be %s like the input", fn,
                     dl_dtype_name(x1->dtype));
-  if (dl_tensor_resize_as(g1, x1) || dl_tensor_resize_as(g2, x1)) return -1;
+  if (dl_tensor_resize_contig(fn, g1, x1->ndim, x1->size) ||
+      dl_tensor_resize_contig(fn, g2, x1->ndim, x1->size))
+    return -1;
   return 0;
 }
 

@@ -77,9 +77,10 @@ static int check_geom(const char *fn, const nn_pool_geom *g, const dl_tensor *in
   return 0;
 }
 
-static int resize4(dl_tensor *t, int64_t a, int64_t b, int64_t c, int64_t d) {
+/* The kernels fill their results through raw pointers: a view there is an error. */
+static int resize4(const char *fn, dl_tensor *t, int64_t a, int64_t b, int64_t c, int64_t d) {
   int64_t s[4] = {a, b, c, d};
-  return dl_tensor_resize(t, 4, s);
+  return dl_tensor_resize_contig(fn, t, 4, s);
 }
 
 /* ---- max pooling ---------------------------------------------------------------------- */
@@ -143,8 +144,8 @@ int nn_maxpool2d_forward(dl_tensor *out, dl_tensor *indices, const dl_tensor *in
   int64_t planes = in->size[0] * in->size[1], h = in->size[2], w = in->size[3];
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = resize4(out, in->size[0], in->size[1], oh, ow);
-  if (rc == 0) rc = resize4(indices, in->size[0], in->size[1], oh, ow);
+  int rc = resize4(fn, out, in->size[0], in->size[1], oh, ow);
+  if (rc == 0) rc = resize4(fn, indices, in->size[0], in->size[1], oh, ow);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, MAXPOOL_FWD);
   dl_tensor_free(&xc);
   return rc;
@@ -192,7 +193,7 @@ static int index_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in
                     (long long)ix[i], (long long)isz);
       break;
     }
-  if (rc == 0) rc = dl_tensor_resize(gradIn, in->ndim, in->size);
+  if (rc == 0) rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, MAXPOOL_BWD);
   dl_tensor_free(&gc);
   dl_tensor_free(&ic);
@@ -252,7 +253,7 @@ int nn_avgpool2d_forward(dl_tensor *out, const dl_tensor *in, const nn_pool_geom
   int64_t planes = in->size[0] * in->size[1], h = in->size[2], w = in->size[3];
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = resize4(out, in->size[0], in->size[1], oh, ow);
+  int rc = resize4(fn, out, in->size[0], in->size[1], oh, ow);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, AVGPOOL_FWD);
   dl_tensor_free(&xc);
   return rc;
@@ -293,7 +294,7 @@ int nn_avgpool2d_backward(dl_tensor *gradIn, const dl_tensor *in, const dl_tenso
                     (long long)in->size[0], (long long)in->size[1], (long long)oh, (long long)ow);
   dl_tensor gc;
   if (contig(&gc, gradOut) < 0) return -1;
-  int rc = dl_tensor_resize(gradIn, 4, in->size);
+  int rc = dl_tensor_resize_contig(fn, gradIn, 4, in->size);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, AVGPOOL_BWD);
   dl_tensor_free(&gc);
   return rc;
@@ -347,8 +348,8 @@ int nn_adaptive_pool2d_forward(dl_tensor *out, dl_tensor *indices, const dl_tens
   if (h < 1 || w < 1) return dl_error("%s: empty input", fn);
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = resize4(out, in->size[0], in->size[1], oh, ow);
-  if (rc == 0 && indices) rc = resize4(indices, in->size[0], in->size[1], oh, ow);
+  int rc = resize4(fn, out, in->size[0], in->size[1], oh, ow);
+  if (rc == 0 && indices) rc = resize4(fn, indices, in->size[0], in->size[1], oh, ow);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, ADAPTIVE_FWD);
   dl_tensor_free(&xc);
   return rc;
@@ -391,7 +392,7 @@ int nn_adaptive_pool2d_backward(dl_tensor *gradIn, const dl_tensor *in,
     return -1;
   dl_tensor gc;
   if (contig(&gc, gradOut) < 0) return -1;
-  int rc = dl_tensor_resize(gradIn, 4, in->size);
+  int rc = dl_tensor_resize_contig(fn, gradIn, 4, in->size);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, ADAPTIVE_AVG_BWD);
   dl_tensor_free(&gc);
   return rc;
@@ -454,8 +455,8 @@ int nn_temporal_maxpool_forward(dl_tensor *out, dl_tensor *indices, const dl_ten
   int nd = in->ndim;
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = dl_tensor_resize(out, nd, sz + 3 - nd);
-  if (rc == 0) rc = dl_tensor_resize(indices, nd, sz + 3 - nd);
+  int rc = dl_tensor_resize_contig(fn, out, nd, sz + 3 - nd);
+  if (rc == 0) rc = dl_tensor_resize_contig(fn, indices, nd, sz + 3 - nd);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, TMAX_FWD);
   dl_tensor_free(&xc);
   return rc;
@@ -502,7 +503,7 @@ int nn_temporal_maxpool_backward(dl_tensor *gradIn, const dl_tensor *in,
       rc = dl_error("%s: index %lld out of range 1..%lld", fn, (long long)ixp[i], (long long)kw);
       break;
     }
-  if (rc == 0) rc = dl_tensor_resize(gradIn, in->ndim, in->size);
+  if (rc == 0) rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, TMAX_BWD);
   dl_tensor_free(&gc);
   dl_tensor_free(&ic);
@@ -548,7 +549,7 @@ int nn_spatial_softmax_forward(dl_tensor *out, const dl_tensor *in) {
     return -1;
   dl_tensor xc;
   if (contig(&xc, in) < 0) return -1;
-  int rc = dl_tensor_resize(out, in->ndim, in->size);
+  int rc = dl_tensor_resize_contig(fn, out, in->ndim, in->size);
   if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, SSM_FWD);
   dl_tensor_free(&xc);
   return rc;
@@ -584,7 +585,7 @@ int nn_spatial_softmax_backward(dl_tensor *gradIn, const dl_tensor *gradOut,
     dl_tensor_free(&gc);
     return -1;
   }
-  int rc = dl_tensor_resize(gradIn, out->ndim, out->size);
+  int rc = dl_tensor_resize_contig(fn, gradIn, out->ndim, out->size);
   if (rc == 0) DL_DISPATCH_FLOAT(out->dtype, SSM_BWD);
   dl_tensor_free(&gc);
   dl_tensor_free(&yc);

@@ -20,18 +20,21 @@ static void make_empty(dl_tensor *t) {
   dl_tensor_init(t, dt);
 }
 
-/* res[i] = a + i * step, i < n, computed in double and converted. */
+/* res[i] = a + i * step, i < n, computed in double and converted. res may be a strided
+   1D view of n elements (resize keeps it): the values go through a contiguous scratch. */
 static int fill_affine(dl_tensor *res, int64_t n, double a, double step, int pow10) {
+  dl_tensor w;
   if (dl_tensor_resize(res, 1, &n)) return -1;
+  int rc = op_scratch_open(&w, res, 0);
 #define AFFINE(T)                                      \
-  T *p = dl_tensor_data(res);                          \
+  T *p = dl_tensor_data(&w);                           \
   for (int64_t i = 0; i < n; i++) {                    \
     double v = a + (double)i * step;                   \
     p[i] = (T)(pow10 ? pow(10.0, v) : v);              \
   }
-  DL_DISPATCH(res->dtype, AFFINE)
+  if (rc == 0) DL_DISPATCH(res->dtype, AFFINE)
 #undef AFFINE
-  return 0;
+  return op_scratch_close(res, &w, rc);
 }
 
 int op_build_range(dl_tensor *res, double a, double b, double step) {

@@ -111,6 +111,23 @@ int op_contiguous(dl_tensor *dst, const dl_tensor *src) {
   return op_clone(dst, src, src->dtype);
 }
 
+int op_scratch_open(dl_tensor *w, const dl_tensor *res, int load) {
+  dl_tensor_init(w, res->dtype);
+  if (dl_tensor_iscontiguous(res)) {
+    dl_tensor_set(w, res);
+    return 0;
+  }
+  if (dl_tensor_resize(w, res->ndim, res->size)) return -1;
+  return load ? op_copy(w, res) : 0;
+}
+
+int op_scratch_close(dl_tensor *res, dl_tensor *w, int rc) {
+  /* a view of res shares its storage; a scratch never does */
+  if (rc == 0 && w->storage != res->storage) rc = op_copy(res, w);
+  dl_tensor_free(w);
+  return rc;
+}
+
 typedef struct {
   double v;
 } fill_ctx;

@@ -119,7 +119,8 @@ int op_ix_index(dl_tensor *res, const dl_tensor *src, int dim, const dl_tensor *
   size[dim] = n;
   if (dl_tensor_resize(res, src->ndim, size)) return -1;
   if (n == 0) return 0;
-  if (dim == 0 && res->dtype == src->dtype && dl_tensor_iscontiguous(src)) {
+  if (dim == 0 && res->dtype == src->dtype && dl_tensor_iscontiguous(src) &&
+      dl_tensor_iscontiguous(res)) {
     /* whole rows: the minibatch case, one memcpy per row */
     size_t es = dl_dtype_size(src->dtype);
     size_t row = (size_t)(dl_tensor_numel(src) / src->size[0]) * es;
@@ -323,11 +324,12 @@ int op_ix_masked_select(dl_tensor *res, const dl_tensor *src, const dl_tensor *m
   walker ws, wm;
   walk_init(&ws, src);
   walk_init(&wm, &m);
-  char *out = dl_tensor_data(res); /* contiguous after resize */
+  /* res may be a strided view of count elements (resize keeps it): step by its stride */
+  int64_t out = res->offset, step = count > 0 ? res->stride[0] : 0;
   for (int64_t k = 0; k < n; k++, walk_next(&ws), walk_next(&wm))
     if (*elem_ptr(&m, wm.off)) {
-      memcpy(out, elem_ptr(src, ws.off), es);
-      out += es;
+      memcpy(elem_ptr(res, out), elem_ptr(src, ws.off), es);
+      out += step;
     }
   return 0;
 }
@@ -382,11 +384,14 @@ int op_ix_nonzero(dl_tensor *res, const dl_tensor *src) {
   for (int64_t k = 0; k < n; k++, walk_next(&w)) count += is_nonzero(src->dtype, elem_ptr(src, w.off));
   int64_t size[2] = {count, src->ndim};
   if (dl_tensor_resize(res, 2, size)) return -1;
-  int64_t *out = dl_tensor_data(res);
+  /* res may be a strided view of these sizes (resize keeps it): write through strides */
+  int64_t row = res->offset;
   walk_init(&w, src);
   for (int64_t k = 0; k < n; k++, walk_next(&w)) {
     if (!is_nonzero(src->dtype, elem_ptr(src, w.off))) continue;
-    for (int d = 0; d < src->ndim; d++) *out++ = w.i[d] + 1;
+    for (int d = 0; d < src->ndim; d++)
+      *(int64_t *)elem_ptr(res, row + d * res->stride[1]) = w.i[d] + 1;
+    row += res->stride[0];
   }
   return 0;
 }

@@ -16,29 +16,22 @@ typedef struct {
   int64_t lo;
 } draw_ctx;
 
-/* Draws sequentially into t. A strided t is filled through a contiguous temporary, so
+/* Draws sequentially into t. A strided t is filled through a contiguous scratch, so
    the draws still come in row-major order, and the copy may then run in parallel. */
 static int fill_seq(dl_tensor *t, dl_rng *g, draw_fn f, void *ctx) {
   int64_t n = dl_tensor_numel(t);
   if (n == 0) return 0;
-  int direct = dl_tensor_iscontiguous(t);
-  dl_tensor tmp, *dst = t;
-  if (!direct) {
-    if (dl_tensor_new(&tmp, t->dtype, t->ndim, t->size)) return -1;
-    dst = &tmp;
-  }
-  void *data = dl_tensor_data(dst);
+  dl_tensor w;
+  int rc = op_scratch_open(&w, t, 0);
+  if (rc == 0) {
+    void *data = dl_tensor_data(&w);
 #define FILL(T)                                            \
   T *q = data;                                             \
   for (int64_t i = 0; i < n; i++) q[i] = (T)f(g, ctx, i);
-  DL_DISPATCH(t->dtype, FILL)
+    DL_DISPATCH(t->dtype, FILL)
 #undef FILL
-  int rc = 0;
-  if (!direct) {
-    rc = op_copy(t, &tmp);
-    dl_tensor_free(&tmp);
   }
-  return rc;
+  return op_scratch_close(t, &w, rc);
 }
 
 static double draw_dist(dl_rng *g, void *c, int64_t i) {

@@ -65,8 +65,12 @@ int op_red_prepare(const char *fn, dl_tensor *out, const dl_tensor *x, int dim, 
     *use = tmp; /* writing into x while reading it would corrupt the input */
     return dl_tensor_new(tmp, dt, x->ndim, size);
   }
+  if (dl_tensor_resize(out, x->ndim, size) < 0) return -1;
   *use = out;
-  return dl_tensor_resize(out, x->ndim, size);
+  if (dl_tensor_iscontiguous(out)) return 0;
+  /* a view with these sizes (kept by resize): the kernels write contiguous outputs */
+  *use = tmp;
+  return dl_tensor_new(tmp, dt, x->ndim, size);
 }
 
 int op_red_finish(dl_tensor *out, dl_tensor *use) {

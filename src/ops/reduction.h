@@ -81,7 +81,8 @@ static inline int64_t op_red_ooffset(const op_red_plan *p, int64_t pos, int64_t 
   return (pos / p->inner) * m * p->inner + pos % p->inner;
 }
 /* Resizes out (type dt) to x's sizes with length len along dim. When out shares x's
-   storage, *use is set to tmp (a new tensor): copy it back with op_red_finish. */
+   storage, or is a non-contiguous view that already had those sizes, *use is set to
+   tmp (a new contiguous tensor): copy it back with op_red_finish. */
 int op_red_prepare(const char *fn, dl_tensor *out, const dl_tensor *x, int dim, int64_t len,
                    dl_dtype dt, dl_tensor *tmp, dl_tensor **use);
 int op_red_finish(dl_tensor *out, dl_tensor *use);
