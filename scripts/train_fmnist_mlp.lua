@@ -1,5 +1,5 @@
 -- Trains a 784-256-128-10 ReLU network on Fashion-MNIST (Debian's dataset-fashion-mnist).
---   dlua scripts/train_fmnist_mlp.lua [--epochs 3] [--batchSize 64] [--lr 1e-3] [--save fmnist_mlp.t7]
+--   dlua scripts/train_fmnist_mlp.lua [--epochs 3] [--batchSize 64] [--lr 1e-3] [--ema 0.999] [--save fmnist_mlp.t7]
 require 'torch'
 require 'nn'
 require 'optim'
@@ -13,6 +13,7 @@ cmd:option('--batchSize', 64, 'samples per step')
 cmd:option('--lr', 1e-3, 'Adam learning rate')
 cmd:option('--seed', 1, 'seed of the shuffles and the initial weights')
 cmd:option('--threads', 0, 'threads (0: the default)')
+cmd:option('--ema', 0.999, 'decay of the weights\' moving average that is evaluated and saved (0: none)')
 cmd:option('--save', 'fmnist_mlp.t7', 'file to save the trained model in ("" for none)')
 local opt = cmd:parse(arg or {})
 
@@ -34,7 +35,7 @@ print(dl.summary(model, 784))
 local timer = torch.Timer()
 dl.fit(model, criterion, optim.adam, Xtrain, train.y, {
   epochs = opt.epochs, batchSize = opt.batchSize, config = {learningRate = opt.lr},
-  seed = opt.seed,
+  seed = opt.seed, ema = opt.ema > 0 and opt.ema or nil,
 })
 local seconds = timer:time().real
 print(('training: %.1f s, %.0f samples/s'):format(seconds, opt.epochs * Xtrain:size(1) / seconds))

@@ -37,16 +37,16 @@ end
 
 -- Checkpoints hold what a resumed run needs to continue exactly as an uninterrupted one:
 -- the model, the optimizer's config and state, torch's generator, dl's shuffling
--- generator, the epoch and the history.
+-- generator, the epoch, the history, the schedule's base rate and the weight average.
 local function checkpoint_path(dir, epoch) return ('%s/epoch-%04d.t7'):format(dir, epoch) end
 
-local function save_checkpoint(dir, epoch, model, config, state, rand, history, baseLR)
+local function save_checkpoint(dir, epoch, model, run)
   os.execute(('mkdir -p %q'):format(dir))
   local ck = {
-    epoch = epoch, model = model:clone():clearState(), config = config, state = state,
+    epoch = epoch, model = model:clone():clearState(), config = run.config, state = run.state,
     -- as a string: .t7 numbers are doubles, and the generator needs all 64 bits
-    rng = torch.getRNGState(), rand = ('%d'):format(rand.s), history = history,
-    baseLearningRate = baseLR,
+    rng = torch.getRNGState(), rand = ('%d'):format(run.rand.s), history = run.history,
+    baseLearningRate = run.baseLR, ema = run.ema and run.ema:state(),
   }
   torch.save(checkpoint_path(dir, epoch), ck)
   torch.save(dir .. '/last.t7', ck)
@@ -95,7 +95,9 @@ end
 --   resume (a checkpoint file to continue from, e.g. 'ckpt/last.t7'),
 --   transform (a function (xb, yb) -> xb, yb applied to each training batch, e.g. dl.augment),
 --   schedule (a dl.schedule function: config.learningRate is set to the base rate times
---   schedule(step, totalSteps, stepsPerEpoch) before each step, and restored at the end).
+--   schedule(step, totalSteps, stepsPerEpoch) before each step, and restored at the end),
+--   ema (a decay such as 0.999: keep a dl.EMA average of the parameters, validate with
+--   it, and leave it in the model at the end).
 function dl.fit(model, criterion, optimizer, X, y, options)
   options = options or {}
   if X:size(1) ~= y:size(1) then
@@ -111,12 +113,17 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   end
   local rand = dl.Rand(options.seed or 0)
   local history = options.history or {}
+  local ck_ema
   local schedule, baseLR = options.schedule, config.learningRate
   if schedule ~= nil and type(schedule) ~= 'function' then
     error(('fit: schedule must be a function such as dl.schedule.cosine{}, got %s'):format(type(schedule)), 2)
   end
   if schedule and type(baseLR) ~= 'number' then
     error('fit: a schedule needs the base rate in config.learningRate', 2)
+  end
+  local decay = options.ema
+  if decay ~= nil and decay ~= false and (type(decay) ~= 'number' or decay < 0 or decay >= 1) then
+    error(('fit: ema must be a decay in [0, 1) such as 0.999, got %s'):format(tostring(decay)), 2)
   end
   if options.resume then
     local ok, ck = pcall(torch.load, options.resume)
@@ -128,8 +135,14 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     rand.s = math.tointeger(tonumber(ck.rand))
     history = ck.history
     baseLR = ck.baseLearningRate or config.learningRate
+    ck_ema = ck.ema
   end
   local params, grads = model:getParameters()
+  local ema = decay and dl.EMA(params, decay) or nil
+  if ema and options.resume then
+    if not ck_ema then error('fit: the checkpoint has no weight average to resume (it was saved without ema)', 2) end
+    ema:load(ck_ema)
+  end
   -- Nothing uses the gradient with respect to the data, so the first layer of a
   -- Sequential skips it (as PyTorch does for inputs without requires_grad). Only layers
   -- whose backward accepts a nil gradInput take part; fit restores the buffer at the end.
@@ -162,6 +175,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
         config.learningRate = baseLR * schedule((epoch - 1) * nb + b - 1, epochs * nb, nb)
       end
       local _, fx = optimizer(feval, params, config, state)
+      if ema then ema:update() end
       local len = bx:size(1)
       seen = seen + len
       total_loss = total_loss + fx[1] * len
@@ -178,7 +192,9 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     local figures = {{'loss', total_loss / seen}}
     if is_classification(y) then figures[2] = {'accuracy', correct / seen} end
     if Xv then
+      if ema then ema:swap() end
       local vl, va = dl.evaluate(model, criterion, Xv, yv)
+      if ema then ema:swap() end
       add(history, 'val_loss', vl)
       add(history, 'val_accuracy', va)
       figures[#figures + 1] = {'val_loss', vl}
@@ -187,7 +203,8 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     if bar then bar:finish(figures) end
     local ck = options.checkpoint
     if ck and epoch % (ck.every or 1) == 0 then
-      save_checkpoint(ck.dir or 'checkpoints', epoch, model, config, state, rand, history, baseLR)
+      save_checkpoint(ck.dir or 'checkpoints', epoch, model,
+        {config = config, state = state, rand = rand, history = history, baseLR = baseLR, ema = ema})
     end
     if options.onEpoch and options.onEpoch(epoch, history) == false then break end
     if stop then
@@ -209,6 +226,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   end
   if layer1_gi then layer1.gradInput = layer1_gi end
   if schedule then config.learningRate = baseLR end
+  if ema then ema:apply() end
   return history
 end
 
