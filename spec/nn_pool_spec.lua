@@ -47,6 +47,34 @@ describe('nn.SpatialMaxPooling', function()
       near(m:forward(-img):totable(), {{{-1, -2}, {-4, -5}}})
    end)
 
+   it('picks the same maxima and positions in the float 2x2 fast path', function()
+      -- a row of 4 outputs (8 columns), by hand: ties keep the first element of the
+      -- window in scan order, a NaN wins, and of two NaNs the later one
+      local nan = 0 / 0
+      local x = torch.FloatTensor{
+         {0, 0,   1, 2,   5, nan,   3, 1},
+         {0, 0,   2, 1,   9, 1,     nan, 2}}:view(1, 1, 2, 8)
+      local m = nn.SpatialMaxPooling(2, 2, 2, 2):float()
+      local y = m:forward(x)
+      assert.are.same({1, 4, 6, 15}, m.indices:view(4):totable())
+      assert.are.same({0, 2}, {y[1][1][1][1], y[1][1][1][2]})
+      assert.is_true(y[1][1][1][3] ~= y[1][1][1][3] and y[1][1][1][4] ~= y[1][1][1][4])
+      -- against the double (scalar) kernel on ties, NaNs and widths that end in an
+      -- overlapping group or leave a last column out (w = 2 ow + 1)
+      torch.manualSeed(3)
+      for _, hw in ipairs({{8, 8}, {10, 11}, {28, 28}, {14, 14}, {6, 15}, {4, 18}}) do
+         local xd = torch.DoubleTensor(3, 2, hw[1], hw[2]):random(0, 3)
+         xd:maskedFill(torch.DoubleTensor(xd:size()):uniform():lt(0.05), nan)
+         local md, mf = nn.SpatialMaxPooling(2, 2, 2, 2):double(), nn.SpatialMaxPooling(2, 2, 2, 2):float()
+         local yd, yf = md:forward(xd), mf:forward(xd:float())
+         assert.are.same(md.indices:totable(), mf.indices:totable())
+         local a, b = yd:view(-1), yf:double():view(-1)
+         for i = 1, a:size(1) do
+            assert.is_true(a[i] == b[i] or (a[i] ~= a[i] and b[i] ~= b[i]), 'element ' .. i)
+         end
+      end
+   end)
+
    it('passes gradient checks', function()
       jac(nn.SpatialMaxPooling(2, 2):double(), D(2, 2, 4, 5))
       jac(nn.SpatialMaxPooling(3, 2, 2, 1, 1, 1):double(), D(2, 5, 4))
