@@ -109,28 +109,31 @@ ADD_PAIR(baddbmm)
 
 /* ---- LAPACK: [results...,] inputs... [, options] -------------------------------------- */
 
-/* The tensors at the start of the arguments: nres + nin of them means the first nres
-   are the results, nin means new results. Returns the index of the first input;
-   *given tells which case it is. */
+/* The tensors at the start of the arguments: exactly nin of them means new results,
+   nres + nin means the first nres are the results (written into, as Torch7 does).
+   Returns the index of the first input; *given tells which case it is. */
 static int lapack_inputs(lua_State *L, const char *fn, int nres, int nin, int *given) {
   int n = 0;
   while (lt_totensor(L, n + 1)) n++;
-  *given = n >= nres + nin;
-  if (!*given && n < nin)
-    lt_error(L, "%s: expected %d input tensor%s, got %d", fn, nin, nin > 1 ? "s" : "", n);
+  if (n != nin && n != nres + nin)
+    lt_error(L, "%s: expected %d input tensor%s, or %d result tensor%s then the inputs; got %d tensors",
+             fn, nin, nin > 1 ? "s" : "", nres, nres > 1 ? "s" : "", n);
+  *given = n == nres + nin;
   return *given ? nres + 1 : 1;
 }
 
-/* Pushes the nres results (given ones or new ones of the input's type) in order. Call it
-   after reading the options: it moves the top of the stack. */
-static void lapack_results(lua_State *L, int given, int nres, int in, dl_tensor **res) {
+/* Pushes the nres results (the given ones, or new ones of the input's type; types[i],
+   when types is not NULL, is the type of a new result i) in order. Call it after
+   reading the options: it moves the top of the stack. */
+static void lapack_results(lua_State *L, int given, int nres, int in, dl_tensor **res,
+                           const dl_dtype *types) {
   dl_dtype dt = lt_totensor(L, in)->dtype;
   for (int i = 0; i < nres; i++) {
     if (given) {
       res[i] = lt_totensor(L, i + 1);
       lua_pushvalue(L, i + 1);
     } else {
-      res[i] = lt_newtensor(L, dt);
+      res[i] = lt_newtensor(L, types ? types[i] : dt);
     }
   }
 }
@@ -144,27 +147,46 @@ static char lapack_option(lua_State *L, int idx, const char *fn, const char *all
   return s[0];
 }
 
+/* The core call, then the collector learns about the results' bytes (new results get
+   their storage from LAPACK's buffers, after lt_newtensor's own step). */
+#define LAPACK_CALL(L, call) \
+  do {                       \
+    LT_TRY(L, call);         \
+    lt_gcstep(L);            \
+  } while (0)
+
 static int l_gesv(lua_State *L) {
   dl_tensor *r[2];
   int given, in = lapack_inputs(L, "gesv", 2, 2, &given);
-  lapack_results(L, given, 2, in, r);
-  LT_TRY(L, op_gesv(r[0], r[1], lt_totensor(L, in), lt_totensor(L, in + 1)));
+  lapack_results(L, given, 2, in, r, NULL);
+  LAPACK_CALL(L, op_gesv(r[0], r[1], lt_totensor(L, in), lt_totensor(L, in + 1)));
+  return 2;
+}
+
+static int l_trtrs(lua_State *L) {
+  dl_tensor *r[2];
+  int given, in = lapack_inputs(L, "trtrs", 2, 2, &given);
+  char uplo = lapack_option(L, in + 2, "trtrs", "UL", 'U');
+  char trans = lapack_option(L, in + 3, "trtrs", "NT", 'N');
+  char diag = lapack_option(L, in + 4, "trtrs", "NU", 'N');
+  lapack_results(L, given, 2, in, r, NULL);
+  LAPACK_CALL(L, op_trtrs(r[0], r[1], lt_totensor(L, in), lt_totensor(L, in + 1), uplo, trans, diag));
   return 2;
 }
 
 static int l_gels(lua_State *L) {
   dl_tensor *r[2];
   int given, in = lapack_inputs(L, "gels", 2, 2, &given);
-  lapack_results(L, given, 2, in, r);
-  LT_TRY(L, op_gels(r[0], r[1], lt_totensor(L, in), lt_totensor(L, in + 1)));
+  lapack_results(L, given, 2, in, r, NULL);
+  LAPACK_CALL(L, op_gels(r[0], r[1], lt_totensor(L, in), lt_totensor(L, in + 1)));
   return 2;
 }
 
 static int l_inverse(lua_State *L) {
   dl_tensor *r[1];
   int given, in = lapack_inputs(L, "inverse", 1, 1, &given);
-  lapack_results(L, given, 1, in, r);
-  LT_TRY(L, op_inverse(r[0], lt_totensor(L, in)));
+  lapack_results(L, given, 1, in, r, NULL);
+  LAPACK_CALL(L, op_inverse(r[0], lt_totensor(L, in)));
   return 1;
 }
 
@@ -173,8 +195,8 @@ static int l_symeig(lua_State *L) {
   int given, in = lapack_inputs(L, "symeig", 2, 1, &given);
   char jobz = lapack_option(L, in + 1, "symeig", "NV", 'N');
   char uplo = lapack_option(L, in + 2, "symeig", "UL", 'U');
-  lapack_results(L, given, 2, in, r);
-  LT_TRY(L, op_symeig(r[0], r[1], lt_totensor(L, in), jobz == 'V', uplo));
+  lapack_results(L, given, 2, in, r, NULL);
+  LAPACK_CALL(L, op_symeig(r[0], r[1], lt_totensor(L, in), jobz == 'V', uplo));
   if (jobz == 'V') return 2; /* the two results sit on top, e first */
   lua_pop(L, 1);
   return 1;
@@ -184,8 +206,8 @@ static int l_eig(lua_State *L) {
   dl_tensor *r[2];
   int given, in = lapack_inputs(L, "eig", 2, 1, &given);
   char jobvr = lapack_option(L, in + 1, "eig", "NV", 'N');
-  lapack_results(L, given, 2, in, r);
-  LT_TRY(L, op_eig(r[0], r[1], lt_totensor(L, in), jobvr == 'V'));
+  lapack_results(L, given, 2, in, r, NULL);
+  LAPACK_CALL(L, op_eig(r[0], r[1], lt_totensor(L, in), jobvr == 'V'));
   if (jobvr == 'V') return 2;
   lua_pop(L, 1);
   return 1;
@@ -195,8 +217,8 @@ static int l_svd(lua_State *L) {
   dl_tensor *r[3];
   int given, in = lapack_inputs(L, "svd", 3, 1, &given);
   char job = lapack_option(L, in + 1, "svd", "SA", 'S');
-  lapack_results(L, given, 3, in, r);
-  LT_TRY(L, op_svd(r[0], r[1], r[2], lt_totensor(L, in), job));
+  lapack_results(L, given, 3, in, r, NULL);
+  LAPACK_CALL(L, op_svd(r[0], r[1], r[2], lt_totensor(L, in), job));
   return 3;
 }
 
@@ -204,8 +226,8 @@ static int l_potrf(lua_State *L) {
   dl_tensor *r[1];
   int given, in = lapack_inputs(L, "potrf", 1, 1, &given);
   char uplo = lapack_option(L, in + 1, "potrf", "UL", 'U');
-  lapack_results(L, given, 1, in, r);
-  LT_TRY(L, op_potrf(r[0], lt_totensor(L, in), uplo));
+  lapack_results(L, given, 1, in, r, NULL);
+  LAPACK_CALL(L, op_potrf(r[0], lt_totensor(L, in), uplo));
   return 1;
 }
 
@@ -213,35 +235,82 @@ static int l_potrs(lua_State *L) {
   dl_tensor *r[1];
   int given, in = lapack_inputs(L, "potrs", 1, 2, &given);
   char uplo = lapack_option(L, in + 2, "potrs", "UL", 'U');
-  lapack_results(L, given, 1, in, r);
-  LT_TRY(L, op_potrs(r[0], lt_totensor(L, in), lt_totensor(L, in + 1), uplo));
+  lapack_results(L, given, 1, in, r, NULL);
+  LAPACK_CALL(L, op_potrs(r[0], lt_totensor(L, in), lt_totensor(L, in + 1), uplo));
   return 1;
+}
+
+static int l_potri(lua_State *L) {
+  dl_tensor *r[1];
+  int given, in = lapack_inputs(L, "potri", 1, 1, &given);
+  char uplo = lapack_option(L, in + 1, "potri", "UL", 'U');
+  lapack_results(L, given, 1, in, r, NULL);
+  LAPACK_CALL(L, op_potri(r[0], lt_totensor(L, in), uplo));
+  return 1;
+}
+
+/* Torch7's pivots are an IntTensor; dlua's integer type is the LongTensor. */
+static int l_pstrf(lua_State *L) {
+  dl_tensor *r[2];
+  int given, in = lapack_inputs(L, "pstrf", 2, 1, &given);
+  char uplo = lapack_option(L, in + 1, "pstrf", "UL", 'U');
+  dl_dtype types[2] = {lt_totensor(L, in)->dtype, DL_LONG};
+  lapack_results(L, given, 2, in, r, types);
+  LAPACK_CALL(L, op_pstrf(r[0], r[1], lt_totensor(L, in), uplo, -1));
+  return 2;
 }
 
 static int l_qr(lua_State *L) {
   dl_tensor *r[2];
   int given, in = lapack_inputs(L, "qr", 2, 1, &given);
-  lapack_results(L, given, 2, in, r);
-  LT_TRY(L, op_qr(r[0], r[1], lt_totensor(L, in)));
+  lapack_results(L, given, 2, in, r, NULL);
+  LAPACK_CALL(L, op_qr(r[0], r[1], lt_totensor(L, in)));
   return 2;
 }
 
+static int l_geqrf(lua_State *L) {
+  dl_tensor *r[2];
+  int given, in = lapack_inputs(L, "geqrf", 2, 1, &given);
+  lapack_results(L, given, 2, in, r, NULL);
+  LAPACK_CALL(L, op_geqrf(r[0], r[1], lt_totensor(L, in)));
+  return 2;
+}
+
+static int l_orgqr(lua_State *L) {
+  dl_tensor *r[1];
+  int given, in = lapack_inputs(L, "orgqr", 1, 2, &given);
+  lapack_results(L, given, 1, in, r, NULL);
+  LAPACK_CALL(L, op_orgqr(r[0], lt_totensor(L, in), lt_totensor(L, in + 1)));
+  return 1;
+}
+
+static int l_ormqr(lua_State *L) {
+  dl_tensor *r[1];
+  int given, in = lapack_inputs(L, "ormqr", 1, 3, &given);
+  char side = lapack_option(L, in + 3, "ormqr", "LR", 'L');
+  char trans = lapack_option(L, in + 4, "ormqr", "NT", 'N');
+  lapack_results(L, given, 1, in, r, NULL);
+  LAPACK_CALL(L, op_ormqr(r[0], lt_totensor(L, in), lt_totensor(L, in + 1), lt_totensor(L, in + 2),
+                          side, trans));
+  return 1;
+}
+
 void lt_open_blas(lua_State *L) {
+#define LAPACK_FUNCS                                                          \
+  {"gesv", l_gesv}, {"trtrs", l_trtrs}, {"gels", l_gels}, {"inverse", l_inverse}, \
+      {"symeig", l_symeig}, {"eig", l_eig}, {"svd", l_svd}, {"potrf", l_potrf},   \
+      {"potrs", l_potrs}, {"potri", l_potri}, {"pstrf", l_pstrf}, {"qr", l_qr},   \
+      {"geqrf", l_geqrf}, {"orgqr", l_orgqr}, {"ormqr", l_ormqr}
   static const luaL_Reg methods[] = {
       {"dot", l_dot},         {"mm", l_mm},           {"mv", l_mv},
       {"bmm", l_bmm},         {"ger", l_ger},         {"addmm", m_addmm},
       {"addmv", m_addmv},     {"addr", m_addr},       {"addbmm", m_addbmm},
-      {"baddbmm", m_baddbmm}, {"gesv", l_gesv},       {"gels", l_gels},
-      {"inverse", l_inverse}, {"symeig", l_symeig},   {"eig", l_eig},
-      {"svd", l_svd},         {"potrf", l_potrf},     {"potrs", l_potrs},
-      {"qr", l_qr},           {NULL, NULL}};
+      {"baddbmm", m_baddbmm}, LAPACK_FUNCS,           {NULL, NULL}};
   static const luaL_Reg funcs[] = {
       {"dot", l_dot},         {"mm", l_mm},           {"mv", l_mv},
       {"bmm", l_bmm},         {"ger", l_ger},         {"addmm", f_addmm},
       {"addmv", f_addmv},     {"addr", f_addr},       {"addbmm", f_addbmm},
-      {"baddbmm", f_baddbmm}, {"gesv", l_gesv},       {"gels", l_gels},
-      {"inverse", l_inverse}, {"symeig", l_symeig},   {"eig", l_eig},
-      {"svd", l_svd},         {"potrf", l_potrf},     {"potrs", l_potrs},
-      {"qr", l_qr},           {NULL, NULL}};
+      {"baddbmm", f_baddbmm}, LAPACK_FUNCS,           {NULL, NULL}};
+#undef LAPACK_FUNCS
   lt_register(L, methods, funcs);
 }
