@@ -41,4 +41,15 @@ function H.vals(x)
   return out
 end
 
+-- Gradient checks through nn.Jacobian in float64: input, and a parameter with its gradient.
+function H.jac(m, input, lo, hi)
+  local err = nn.Jacobian.testJacobian(m, input, lo, hi)
+  assert(err < 1e-6, torch.type(m) .. ': jacobian error ' .. err)
+end
+
+function H.jacp(m, input, p, dp)
+  local err = nn.Jacobian.testJacobianParameters(m, input, p, dp)
+  assert(err < 1e-6, torch.type(m) .. ': parameter jacobian error ' .. err)
+end
+
 return H

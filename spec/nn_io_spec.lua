@@ -93,6 +93,21 @@ local cases = {
   {'SpatialSoftMax', function() return nn.SpatialSoftMax() end, function() return T(2, 3, 3) end},
   {'Flatten', function() return nn.Flatten() end, function() return T(2, 2, 3, 3) end},
   {'Index', function() return nn.Index(1) end, function() return {T(4, 2), torch.LongTensor({3, 1})} end},
+  {'MM', function() return nn.MM() end, function() return {T(2, 3, 2), T(2, 2, 4)} end},
+  {'MV', function() return nn.MV() end, function() return {T(2, 3, 4), T(2, 4)} end},
+  {'CMaxTable', function() return nn.CMaxTable() end, function() return {T(2, 3), T(2, 3)} end},
+  {'CMinTable', function() return nn.CMinTable() end, function() return {T(2, 3), T(2, 3)} end},
+  {'DotProduct', function() return nn.DotProduct() end, function() return {T(2, 3), T(2, 3)} end},
+  {'CosineDistance', function() return nn.CosineDistance() end, function() return {T(2, 3), T(2, 3)} end},
+  {'PairwiseDistance', function() return nn.PairwiseDistance(3) end, function() return {T(2, 3), T(2, 3)} end},
+  {'Euclidean', function() return nn.Euclidean(3, 2) end, function() return T(2, 3) end},
+  {'Contiguous', function() return nn.Contiguous() end, function() return T(2, 3) end},
+  {'GradientReversal', function() return nn.GradientReversal(0.3) end, function() return T(2, 3) end},
+  {'L1Penalty', function() return nn.L1Penalty(0.1) end, function() return T(2, 3) end},
+  {'MapTable', function() return nn.MapTable(nn.Linear(3, 2)) end, function() return {T(2, 3), T(2, 3)} end},
+  {'SpatialUpSamplingNearest', function() return nn.SpatialUpSamplingNearest(2) end, function() return T(2, 2, 3, 3) end},
+  {'SpatialReflectionPadding', function() return nn.SpatialReflectionPadding(1, 0, 1, 1) end, function() return T(2, 2, 3, 3) end},
+  {'SpatialReplicationPadding', function() return nn.SpatialReplicationPadding(2) end, function() return T(2, 3, 3) end},
 }
 
 describe('nn.Jacobian.testIO', function()

@@ -8,14 +8,7 @@ local function near(a, b, tol) H.near(a, b, tol or 1e-6) end
 
 local function T(t) return torch.DoubleTensor(t) end
 local vals = H.vals
-local function jac(m, input, lo, hi)
-   local err = nn.Jacobian.testJacobian(m, input, lo, hi)
-   assert(err < 1e-6, torch.type(m) .. ': jacobian error ' .. err)
-end
-local function jacp(m, input, p, dp)
-   local err = nn.Jacobian.testJacobianParameters(m, input, p, dp)
-   assert(err < 1e-6, torch.type(m) .. ': parameter jacobian error ' .. err)
-end
+local jac, jacp = H.jac, H.jacp
 local D = torch.DoubleTensor
 
 describe('layers with parameters', function()

@@ -283,6 +283,20 @@ describe('share and clone', function()
       assert.are.equal(-1, l.weight[2][2])
    end)
 
+   it('shared modules save and load, and backwardUpdate moves the shared weights', function()
+      local a = nn.Linear(2, 1):double()
+      a.weight:copy(torch.DoubleTensor{{1, 2}})
+      a.bias:fill(0.5)
+      local b = a:clone('weight', 'bias')
+      -- saved as data: a function field (Torch7's way of marking sharing) would be refused
+      local again = torch.deserialize(torch.serialize(nn.Sequential():add(a):add(b)))
+      assert.are.same({{1, 2}}, again.modules[2].weight:totable())
+      -- d(out)/dW = x, so W -= lr * go * x, through the gradients of b
+      b:backwardUpdate(torch.DoubleTensor{3, 4}, torch.DoubleTensor{1}, 0.1)
+      near(a.weight:totable(), {{1 - 0.3, 2 - 0.4}})
+      near(a.bias:totable(), {0.4})
+   end)
+
    it('clone keeps the sharing inside the module (flat parameters)', function()
       local s = nn.Sequential():add(nn.Linear(2, 3)):add(nn.Linear(3, 1))
       local p = s:getParameters()

@@ -50,7 +50,12 @@ function Module:accGradParameters(input, gradOutput, scale)
 end
 
 -- Updates the weights directly: accumulating with scale -lr into the weights themselves.
+-- A module whose parameters are shared (share, clone with names) cannot do that, since
+-- its gradient buffers may be views too: it goes through its gradients instead.
 function Module:accUpdateGradParameters(input, gradOutput, lr)
+   if rawget(self, '_sharedUpdate') then
+      return self:sharedAccUpdateGradParameters(input, gradOutput, lr)
+   end
    local gradWeight, gradBias = self.gradWeight, self.gradBias
    self.gradWeight, self.gradBias = self.weight, self.bias
    self:accGradParameters(input, gradOutput, -lr)
@@ -96,8 +101,8 @@ function Module:share(mlp, ...)
                                 torch.type(self), tostring(name)), 2)
          end
          self[name]:set(mlp[name])
-         self.accUpdateGradParameters = self.sharedAccUpdateGradParameters
-         mlp.accUpdateGradParameters = mlp.sharedAccUpdateGradParameters
+         -- a flag, not Torch7's per-instance function, so that the module can be saved
+         self._sharedUpdate, mlp._sharedUpdate = true, true
       end
    end
    return self

@@ -56,6 +56,15 @@ require_present(modules)
 require_present({'Threshold', 'HardTanh'})
 require_present(activations_and_criteria)
 
+-- Modules over existing tensor operations (the nnx files); after the criteria, since
+-- WeightedMSECriterion extends MSECriterion.
+require_present({
+   'MM', 'MV', 'CMaxTable', 'CMinTable', 'DotProduct', 'CosineDistance', 'PairwiseDistance',
+   'Euclidean', 'Contiguous', 'GradientReversal', 'L1Penalty', 'WeightedMSECriterion',
+   'CriterionTable', 'MapTable', 'SpatialUpSamplingNearest', 'SpatialReflectionPadding',
+   'SpatialReplicationPadding',
+})
+
 require_present({'Jacobian'})
 
 return nn

@@ -201,4 +201,32 @@ function utils.checkFloatTensor(self, input, what)
    end
 end
 
+-- The last two dimensions of input picked by index lists (padding, upsampling): output
+-- pixel (i, j) is input pixel (rows[i], cols[j]). Into self.output.
+function utils.indexPlanes(self, input, rows, cols)
+   local d = input:dim()
+   local out = input:index(d - 1, rows):index(d, cols)
+   self.output:resizeAs(out):copy(out)
+   return self.output
+end
+
+-- The adjoint of indexPlanes: each input pixel gets the sum of the gradients of the output
+-- pixels copied from it. Into self.gradInput; checks gradOutput's size. (Modules call it
+-- as a tail call, so error level 2 is their caller.)
+function utils.indexPlanesBackward(self, input, gradOutput, rows, cols)
+   local d = input:dim()
+   local size = input:size()
+   size[d - 1], size[d] = rows:size(1), cols:size(1)
+   local ok = gradOutput:dim() == d
+   for i = 1, d do ok = ok and gradOutput:size(i) == size[i] end
+   if not ok then
+      error(string.format('%s: gradOutput of size %s, expected %s', torch.type(self),
+                          utils.sizestr(gradOutput), table.concat(size:totable(), 'x')), 2)
+   end
+   size[d] = input:size(d)
+   local partial = gradOutput.new():resize(size):zero():indexAdd(d, cols, gradOutput)
+   self.gradInput:resizeAs(input):zero():indexAdd(d - 1, rows, partial)
+   return self.gradInput
+end
+
 return utils
