@@ -108,6 +108,17 @@ local cases = {
   {'SpatialUpSamplingNearest', function() return nn.SpatialUpSamplingNearest(2) end, function() return T(2, 2, 3, 3) end},
   {'SpatialReflectionPadding', function() return nn.SpatialReflectionPadding(1, 0, 1, 1) end, function() return T(2, 2, 3, 3) end},
   {'SpatialReplicationPadding', function() return nn.SpatialReplicationPadding(2) end, function() return T(2, 3, 3) end},
+  {'DepthConcat', function() return nn.DepthConcat(1):add(nn.SpatialConvolution(2, 3, 3, 3)):add(nn.SpatialConvolution(2, 2, 1, 1)) end, function() return T(2, 5, 5) end},
+  {'Cosine', function() return nn.Cosine(3, 2) end, function() return T(2, 3) end},
+  {'WeightedEuclidean', function() return nn.WeightedEuclidean(3, 2) end, function() return T(2, 3) end},
+  {'MaskedSelect', function() return nn.MaskedSelect() end, function() return {T(2, 3), torch.ByteTensor{{1, 0, 1}, {0, 0, 1}}} end},
+  {'SpatialLPPooling', function() return nn.SpatialLPPooling(2, 2, 2, 2) end, function() return pos(2, 4, 4) end},
+  {'SpatialUpSamplingBilinear', function() return nn.SpatialUpSamplingBilinear({oheight = 4, owidth = 5}) end, function() return T(2, 2, 3, 3) end},
+  {'SpatialCrossMapLRN', function() return nn.SpatialCrossMapLRN(3, 0.5, 0.75, 1) end, function() return T(2, 4, 3, 3) end},
+  {'SpatialSubtractiveNormalization', function() return nn.SpatialSubtractiveNormalization(2, torch.ones(3, 3)) end, function() return T(2, 2, 4, 4) end},
+  {'SpatialDivisiveNormalization', function() return nn.SpatialDivisiveNormalization(2, torch.Tensor{1, 2, 1}) end, function() return T(2, 4, 4) end},
+  {'SpatialContrastiveNormalization', function() return nn.SpatialContrastiveNormalization(2) end, function() return T(2, 2, 5, 5) end},
+  {'RReLU (evaluation)', function() local m = nn.RReLU(0.1, 0.4); m:evaluate(); return m end, function() return T(2, 3) end},
 }
 
 describe('nn.Jacobian.testIO', function()

@@ -311,6 +311,16 @@ describe('share and clone', function()
 end)
 
 describe('type, float, double', function()
+   it('starts modules in training mode, as Torch7', function()
+      assert.is_true(nn.Linear(2, 2).train)
+      assert.is_true(nn.Sequential().train)
+   end)
+
+   it('tells the type of criteria whose gradInput is a table', function()
+      assert.are.equal('torch.FloatTensor', nn.MarginRankingCriterion():type())
+      assert.are.equal('torch.DoubleTensor', nn.CosineEmbeddingCriterion():double():type())
+   end)
+
    it('converts every tensor, and type() tells the type', function()
       local m = nn.Linear(2, 2)
       assert.are.equal('torch.FloatTensor', m:type())

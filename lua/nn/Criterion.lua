@@ -29,7 +29,12 @@ function Criterion:clone()
 end
 
 function Criterion:type(tname, tensorCache)
-   if not tname then return self._type or self.gradInput:type() end
+   if not tname then
+      if self._type then return self._type end
+      -- criteria of tables (CosineEmbedding, MarginRanking, ...) have a table gradInput
+      local g = torch.isTensor(self.gradInput) and self.gradInput or self.gradInput[1]
+      return torch.isTensor(g) and g:type() or torch.getdefaulttensortype()
+   end
    tensorCache = tensorCache or {}
    for key, param in pairs(self) do
       if key ~= '_type' then self[key] = utils.recursiveType(param, tname, tensorCache) end

@@ -8,6 +8,7 @@ function Module:__init()
    self.gradInput = torch.Tensor()
    self.output = torch.Tensor()
    self._type = self.output:type()
+   self.train = true
 end
 
 -- Tables of the module's parameters and of their gradients, in the same order, or nil.

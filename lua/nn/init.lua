@@ -63,6 +63,12 @@ require_present({
    'Euclidean', 'Contiguous', 'GradientReversal', 'L1Penalty', 'WeightedMSECriterion',
    'CriterionTable', 'MapTable', 'SpatialUpSamplingNearest', 'SpatialReflectionPadding',
    'SpatialReplicationPadding',
+   -- second batch (docs/nn_extra.md): DepthConcat extends Concat
+   'DepthConcat', 'Cosine', 'WeightedEuclidean', 'MaskedSelect', 'RReLU',
+   'MultiLabelMarginCriterion', 'L1HingeEmbeddingCriterion', 'SpatialClassNLLCriterion',
+   'SpatialLPPooling', 'SpatialUpSamplingBilinear', 'SpatialCrossMapLRN',
+   'SpatialSubtractiveNormalization', 'SpatialDivisiveNormalization',
+   'SpatialContrastiveNormalization',
 })
 
 require_present({'Jacobian'})

@@ -1,0 +1,106 @@
+-- nn.Cosine(inputSize, outputSize): output j is the cosine similarity w_j.x / (|w_j| |x|)
+-- between the input and the j-th row of weight (outputSize x inputSize). Input: a vector
+-- of inputSize or a batch n x inputSize. As Torch7, 1e-12 is added to each norm.
+local nn = require 'nn'
+
+local Cosine, parent = torch.class('nn.Cosine', 'nn.Module')
+
+local EPS = 1e-12
+
+function Cosine:__init(inputSize, outputSize)
+   parent.__init(self)
+   for _, v in ipairs({inputSize, outputSize}) do
+      if math.type(v) ~= 'integer' or v < 1 then
+         error(string.format('nn.Cosine: sizes must be positive integers, got %s and %s',
+                             tostring(inputSize), tostring(outputSize)), 2)
+      end
+   end
+   self.weight = torch.Tensor(outputSize, inputSize)
+   self.gradWeight = torch.Tensor(outputSize, inputSize):zero()
+   self:reset()
+end
+
+function Cosine:reset(stdv)
+   if stdv then
+      stdv = stdv * math.sqrt(3)
+   else
+      stdv = 1 / math.sqrt(self.weight:size(1))
+   end
+   self.weight:uniform(-stdv, stdv)
+   return self
+end
+
+-- The input as an n x inputSize batch, checked.
+function Cosine:_batch(input)
+   nn.utils.checkFloatTensor(self, input)
+   local isz = self.weight:size(2)
+   if (input:dim() ~= 1 and input:dim() ~= 2) or input:size(input:dim()) ~= isz then
+      error(string.format('nn.Cosine: input of size %s, expected %d or n x %d',
+                          nn.utils.sizestr(input), isz, isz), 3)
+   end
+   return input:contiguous():view(-1, isz)
+end
+
+-- Keeps |w_j| + eps (1 x outputSize) and |x| + eps (n x 1) for the backward pass.
+function Cosine:updateOutput(input)
+   local x = self:_batch(input)
+   local n, osz = x:size(1), self.weight:size(1)
+   self._weightNorm = self._weightNorm or x.new()
+   self._inputNorm = self._inputNorm or x.new()
+   self._weightNorm:norm(self.weight, 2, 2):add(EPS)
+   self._inputNorm:norm(x, 2, 2):add(EPS)
+   self.output:resize(n, osz):mm(x, self.weight:t())
+   self.output:cdiv(self._weightNorm:view(1, osz):expand(n, osz))
+   self.output:cdiv(self._inputNorm:expand(n, osz))
+   if input:dim() == 1 then self.output:resize(osz) end
+   return self.output
+end
+
+function Cosine:_grad(input, gradOutput)
+   local x = self:_batch(input)
+   local n, osz = x:size(1), self.weight:size(1)
+   if gradOutput:nElement() ~= n * osz then
+      error(string.format('nn.Cosine: gradOutput of size %s, expected the output size %s',
+                          nn.utils.sizestr(gradOutput), nn.utils.sizestr(self.output)), 3)
+   end
+   return x, gradOutput:contiguous():view(n, osz), self.output:contiguous():view(n, osz), n, osz
+end
+
+-- dy_j/dx = w_j / (|w_j| |x|) - y_j x / |x|^2.
+function Cosine:updateGradInput(input, gradOutput)
+   local x, g, y, n, osz = self:_grad(input, gradOutput)
+   local gw = g:clone():cdiv(self._weightNorm:view(1, osz):expand(n, osz))
+   local gy = g:clone():cmul(y):sum(2)                       -- n x 1: sum_j g_j y_j
+   self.gradInput:resizeAs(x):mm(gw, self.weight)
+   self.gradInput:addcmul(-1, x, gy:cdiv(self._inputNorm):expandAs(x))
+   self.gradInput:cdiv(self._inputNorm:expandAs(x))
+   self.gradInput:resizeAs(input)
+   return self.gradInput
+end
+
+-- dy_j/dw_j = x / (|w_j| |x|) - y_j w_j / |w_j|^2.
+function Cosine:accGradParameters(input, gradOutput, scale)
+   local x, g, y, _, osz = self:_grad(input, gradOutput)
+   local xn = x:clone():cdiv(self._inputNorm:expandAs(x))
+   local gws = g.new():resize(osz, self.weight:size(2)):mm(g:t(), xn)
+   local gy = g:clone():cmul(y):sum(1):view(osz, 1)          -- sum over the batch
+   gws:addcmul(-1, self.weight, gy:cdiv(self._weightNorm):expandAs(self.weight))
+   gws:cdiv(self._weightNorm:expandAs(self.weight))
+   self.gradWeight:add(scale or 1, gws)
+end
+
+local buffers = {'_weightNorm', '_inputNorm'}
+
+function Cosine:type(tname, tensorCache)
+   if tname then
+      for _, k in ipairs(buffers) do self[k] = nil end
+   end
+   return parent.type(self, tname, tensorCache)
+end
+
+function Cosine:clearState()
+   nn.utils.clear(self, buffers)
+   return parent.clearState(self)
+end
+
+return Cosine

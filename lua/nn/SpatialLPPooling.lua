@@ -1,0 +1,33 @@
+-- nn.SpatialLPPooling(nInputPlane, pnorm, kW, kH [, dW = kW, dH = kH]): the p-norm
+-- (sum over each kH x kW window of x^p)^(1/p), as Torch7 builds it: a Sequential of
+-- Power(p) (Square for p = 2), SpatialAveragePooling, MulConstant(kW * kH) and Power(1/p)
+-- (Sqrt for p = 2). For C x H x W or N x C x H x W inputs; no parameters (the methods
+-- that would learn the pooling's are no-ops, as in Torch7). Prints as a Sequential.
+local nn = require 'nn'
+require 'nn.Sequential'
+
+local LPP, parent = torch.class('nn.SpatialLPPooling', 'nn.Sequential')
+
+function LPP:__init(nInputPlane, pnorm, kW, kH, dW, dH)
+   parent.__init(self)
+   if type(pnorm) ~= 'number' or pnorm <= 0 then
+      error('nn.SpatialLPPooling: pnorm must be a positive number, got ' .. tostring(pnorm), 2)
+   end
+   dW = dW or kW
+   dH = dH or kH
+   self.nInputPlane = nInputPlane
+   self.pnorm = pnorm
+   self.kW, self.kH, self.dW, self.dH = kW, kH, dW, dH
+   self:add(pnorm == 2 and nn.Square() or nn.Power(pnorm))
+   self:add(nn.SpatialAveragePooling(kW, kH, dW, dH))
+   self:add(nn.MulConstant(kW * kH))
+   self:add(pnorm == 2 and nn.Sqrt() or nn.Power(1 / pnorm))
+end
+
+function LPP:reset() end
+function LPP:accGradParameters() end
+function LPP:accUpdateGradParameters() end
+function LPP:zeroGradParameters() end
+function LPP:updateParameters() end
+
+return LPP
