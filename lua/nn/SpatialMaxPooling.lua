@@ -87,6 +87,7 @@ function Pool:updateOutput(input)
    local x, single = self:_batch(input)
    K.maxpool2d_forward(self.output, self.indices, x, self.kW, self.kH, self.dW, self.dH,
                        self.padW, self.padH, self.ceil_mode)
+   self.iheight, self.iwidth = x:size(3), x:size(4) -- for nn.SpatialMaxUnpooling
    as3(self.output, single)
    return self.output
 end

@@ -66,7 +66,7 @@ require_present({
    -- second batch (docs/nn_extra.md): DepthConcat extends Concat
    'DepthConcat', 'Cosine', 'WeightedEuclidean', 'MaskedSelect', 'RReLU',
    'MultiLabelMarginCriterion', 'L1HingeEmbeddingCriterion', 'SpatialClassNLLCriterion',
-   'SpatialLPPooling', 'SpatialUpSamplingBilinear', 'SpatialCrossMapLRN',
+   'SpatialLPPooling', 'SpatialUpSamplingBilinear', 'SpatialCrossMapLRN', 'SpatialMaxUnpooling',
    'SpatialSubtractiveNormalization', 'SpatialDivisiveNormalization',
    'SpatialContrastiveNormalization',
 })
