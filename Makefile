@@ -14,8 +14,10 @@ LUA_INC   = /usr/include/lua5.4
 # -march=native: dlua is built where it runs, and AVX2/FMA make the optimizer and
 # pointwise loops (which stay outside BLAS) about twice as fast as SSE4.2 ones.
 OPT      ?= -O2 -march=native -fno-math-errno -fvect-cost-model=dynamic
+# -fwrapv: LongTensor arithmetic wraps on overflow, as in Torch7 and PyTorch, instead of
+# being undefined behaviour that a script could trigger (torch.abs of math.mininteger).
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -fPIC -fopenmp \
-            -I$(BLAS_INC) $(OPT) -g
+            -fwrapv -I$(BLAS_INC) $(OPT) -g
 ifneq ($(SAN),)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN     = -fsanitize=address,undefined

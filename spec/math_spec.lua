@@ -232,6 +232,18 @@ describe('clamp, abs, sign, neg', function()
     end)
   end
 
+  it('wraps LongTensor overflow as Torch7 does (no undefined behaviour)', function()
+    local m = math.mininteger
+    assert.are.same({m, m}, torch.abs(torch.LongTensor({m, m})):totable())
+    assert.are.same({m}, torch.neg(torch.LongTensor({m})):totable())
+    assert.are.same({m}, torch.add(torch.LongTensor({math.maxinteger}), 1):totable())
+    -- math.mininteger / -1 traps in C on x86 (SIGFPE): it wraps, the remainder is 0
+    assert.are.same({m, 7}, torch.div(torch.LongTensor({m, -7}), -1):totable())
+    assert.are.same({m}, torch.cdiv(torch.LongTensor({m}), torch.LongTensor({-1})):totable())
+    assert.are.same({0, 0}, torch.fmod(torch.LongTensor({m, 5}), -1):totable())
+    assert.are.same({0}, torch.cremainder(torch.LongTensor({m}), torch.LongTensor({-1})):totable())
+  end)
+
   it('writes self:abs(x) into self', function()
     local r = torch.Tensor(2)
     r:abs(torch.Tensor({-1, -2}))

@@ -29,6 +29,8 @@ describe('printing tensors', function()
     -- integers of more than 9 digits switch to exponent notation
     assert.are.equal(lines(' 1.0000e+10', ' 1.0000e+00', '[torch.LongTensor of size 2]'),
                      tostring(torch.LongTensor({10000000000, 1})))
+    assert.are.equal(lines('-9.2234e+18', ' 1.0000e+00', '[torch.LongTensor of size 2]'),
+                     tostring(torch.LongTensor({math.mininteger, 1})))
   end)
 
   it('factors out a common scale for small or large values', function()

@@ -182,6 +182,13 @@ describe('cmax and cmin', function()
     H.raises(function() return torch.cmax(torch.DoubleTensor(2), torch.DoubleTensor(3)) end, 'cmax: sizes 2 and 3')
     H.raises(function() return torch.cmin(torch.DoubleTensor(2), torch.FloatTensor(2)) end, 'cmin: tensors must have the same type')
     H.raises(function() return torch.cmax(torch.DoubleTensor(2), 'x') end, 'cmax: argument 2')
+    -- an empty operand does not broadcast (it used to be read through a NULL storage)
+    H.raises(function() return torch.cmax(torch.Tensor(3), torch.Tensor()) end,
+             'cmax: an operand is empty and the other has size 3')
+    H.raises(function() return torch.cmin(torch.Tensor(), torch.Tensor(2, 2)) end,
+             'cmin: an operand is empty and the other has size 2x2')
+    H.raises(function() return torch.dist(torch.Tensor(3), torch.Tensor()) end,
+             'dist: an operand is empty and the other has size 3')
   end)
 end)
 

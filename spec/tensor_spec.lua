@@ -152,6 +152,8 @@ describe('views', function()
     assert.are.same({{{1, 1, 1}, {2, 2, 2}}, {{1, 1, 1}, {2, 2, 2}}}, x:expand(2, 2, 3):totable())
     assert.are.same({2, 5}, x:expandAs(torch.Tensor(2, 5)):size():totable())
     H.raises(function() x:expand(3, 3) end, 'expand: cannot expand a tensor of size 2x1 to 3x3')
+    -- an empty tensor has no element to repeat (its view would read past its storage)
+    H.raises(function() torch.Tensor():expand(3) end, 'expand: cannot expand an empty tensor to 3')
   end)
 
   it('squeeze and unsqueeze', function()
@@ -162,6 +164,8 @@ describe('views', function()
     assert.are.same({1}, torch.Tensor(1, 1):squeeze():size():totable())
     assert.are.same({3, 1}, torch.Tensor(3):unsqueeze(2):size():totable())
     assert.are.same({1, 3}, torch.Tensor(3):unsqueeze(1):size():totable())
+    -- size 1 would claim an element the empty tensor does not have
+    H.raises(function() torch.Tensor():unsqueeze(1) end, 'unsqueeze: cannot unsqueeze an empty tensor')
   end)
 
   it('split and chunk', function()

@@ -43,7 +43,7 @@ local function printformat(values)
   for _, v in ipairs(values) do
     if isfinite(v) then
       if intmode and v ~= math.floor(v) then intmode = false end
-      local a = math.abs(v)
+      local a = math.abs(v + 0.0) -- as a float: math.abs(math.mininteger) is negative
       if not amin or a < amin then amin = a end
       if not amax or a > amax then amax = a end
     else

@@ -285,6 +285,8 @@ int dl_tensor_unsqueeze(dl_tensor *t, int dim) {
   if (dim < 0 || dim > t->ndim)
     return dl_error("unsqueeze: dimension %d out of range for a %dD tensor", dim + 1, t->ndim);
   if (t->ndim >= DL_MAXDIM) return dl_error("unsqueeze: too many dimensions");
+  /* size 1 would claim an element that an empty tensor does not have */
+  if (t->ndim == 0) return dl_error("unsqueeze: cannot unsqueeze an empty tensor");
   for (int d = t->ndim; d > dim; d--) {
     t->size[d] = t->size[d - 1];
     t->stride[d] = t->stride[d - 1];
@@ -366,6 +368,10 @@ int dl_tensor_view(dl_tensor *t, int ndim, const int64_t *sizein) {
 int dl_tensor_expand(dl_tensor *t, int ndim, const int64_t *size) {
   char b1[256], b2[256];
   int64_t nsize[DL_MAXDIM], nstride[DL_MAXDIM];
+  /* an empty tensor (ndim 0) has no element to repeat, as in Torch7 */
+  if (t->ndim == 0 && ndim > 0)
+    return dl_error("expand: cannot expand an empty tensor to %s",
+                    dl_sizestr(b2, sizeof b2, ndim, size));
   if (ndim < t->ndim || ndim > DL_MAXDIM)
     return dl_error("expand: cannot expand a tensor of size %s to %s",
                     dl_sizestr(b1, sizeof b1, t->ndim, t->size),
@@ -395,6 +401,11 @@ int dl_tensor_expand(dl_tensor *t, int ndim, const int64_t *size) {
 int dl_broadcast_shape(const char *fn, const dl_tensor *a, const dl_tensor *b, int64_t *size) {
   char b1[256], b2[256];
   int n = a->ndim > b->ndim ? a->ndim : b->ndim;
+  /* Torch7's empty tensors do not broadcast (expanding one would read no storage) */
+  if ((a->ndim == 0) != (b->ndim == 0))
+    return dl_error("%s: an operand is empty and the other has size %s", fn,
+                    a->ndim ? dl_sizestr(b1, sizeof b1, a->ndim, a->size)
+                            : dl_sizestr(b1, sizeof b1, b->ndim, b->size));
   for (int d = n - 1; d >= 0; d--) {
     int da = d - (n - a->ndim), db = d - (n - b->ndim);
     int64_t sa = da >= 0 ? a->size[da] : 1, sb = db >= 0 ? b->size[db] : 1;

@@ -64,7 +64,7 @@ static int storage_new(lua_State *L, dl_dtype dt) {
   else if (!lua_isnoneornil(L, 1))
     n = lt_checkint(L, 1, fn);
   dl_storage *s = dl_storage_new(dt, n);
-  if (!s) lt_fail(L);
+  if (!s) return lt_error(L, "%s: %s", fn, dl_errmsg()); /* the core's message has no name */
   lt_pushstorage(L, s);
   dl_storage_release(s); /* the userdata holds the only reference now */
   if (fromtable) fill_from_table(L, s, 1, fn);

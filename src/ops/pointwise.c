@@ -24,6 +24,8 @@ static inline int64_t op_idiv(int64_t a, int64_t b, ctx *c) {
     __atomic_store_n(&c->zero, 1, __ATOMIC_RELAXED);
     return 0;
   }
+  /* INT64_MIN / -1 overflows, and traps on x86 even with -fwrapv: negate (wrapping) */
+  if (b == -1) return (int64_t)(0 - (uint64_t)a);
   return a / b;
 }
 
@@ -32,6 +34,7 @@ static inline int64_t op_imod(int64_t a, int64_t b, ctx *c) {
     __atomic_store_n(&c->zero, 1, __ATOMIC_RELAXED);
     return 0;
   }
+  if (b == -1) return 0; /* INT64_MIN % -1 traps too */
   return a % b;
 }
 
