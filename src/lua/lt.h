@@ -76,12 +76,6 @@ void lt_register(lua_State *L, const luaL_Reg *methods, const luaL_Reg *funcs);
    loaded with DLUA_REGCHECK in the environment (spec/registration_spec.lua). */
 void lt_register_in(lua_State *L, const char *name, const luaL_Reg *funcs);
 
-/* The torch.* form's optional result: when the argument at idx is a tensor and the
-   call has more than `nargs` arguments, returns it (the caller writes into it, resized)
-   and returns idx + 1 through *next; otherwise pushes a new tensor of type dt. Either
-   way, the result is left at the top of the stack. */
-dl_tensor *lt_result(lua_State *L, int idx, int nargs, dl_dtype dt, int *next);
-
 /* One open function per binding file, called in this order by luaopen_torch_core. */
 void lt_open_tensor(lua_State *L);  /* types, constructors, views, copies: lt_tensor.c */
 void lt_open_storage(lua_State *L); /* storages: lt_storage.c */

@@ -251,17 +251,6 @@ void lt_register_in(lua_State *L, const char *name, const luaL_Reg *funcs) {
   lua_pop(L, 1);
 }
 
-dl_tensor *lt_result(lua_State *L, int idx, int nargs, dl_dtype dt, int *next) {
-  dl_tensor *res = lt_totensor(L, idx);
-  if (res && lua_gettop(L) - idx + 1 > nargs) {
-    if (next) *next = idx + 1;
-    lua_pushvalue(L, idx);
-    return res;
-  }
-  if (next) *next = idx;
-  return lt_newtensor(L, dt);
-}
-
 void lt_subtable(lua_State *L, const char *name) {
   lua_getfield(L, LUA_REGISTRYINDEX, "dlua.torch");
   luaL_getsubtable(L, -1, name);
