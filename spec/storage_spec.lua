@@ -28,6 +28,7 @@ describe('storages', function()
     assert.are.equal(3, d[3])
     H.raises(function() d:copy(torch.DoubleStorage(2)) end, 'copy: storage sizes 5 and 2 differ')
     H.raises(function() s:resize(-1) end, 'negative size')
+    H.raises(function() s:resize(1e15) end, 'resize: not enough memory')
     -- a failed allocation names the constructor
     H.raises(function() torch.LongStorage(1e12) end,
              'torch.LongStorage: not enough memory for 1000000000000 elements of Long')

@@ -80,7 +80,7 @@ int dl_storage_resize(dl_storage *s, int64_t n) {
   if (n == s->size) return 0;
   /* A tensor viewing this storage would index past the end of a shrunk block. */
   if (n < s->size && s->refcount > 1)
-    return dl_error("resize: cannot shrink a storage of %lld elements to %lld while %d other "
+    return dl_error("cannot shrink a storage of %lld elements to %lld while %d other "
                     "references (tensors or storages) view it", (long long)s->size,
                     (long long)n, s->refcount - 1);
   void *data = aligned_bytes(nbytes);

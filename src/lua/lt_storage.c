@@ -129,7 +129,8 @@ static int s_fill(lua_State *L) {
 static int s_resize(lua_State *L) {
   dl_storage *s = check_self(L, "resize");
   int64_t n = lt_checkint(L, 2, "resize");
-  LT_TRY(L, dl_storage_resize(s, n));
+  /* the core's messages (out of memory, shrinking under a view) do not name the call */
+  if (dl_storage_resize(s, n) < 0) return lt_error(L, "resize: %s", dl_errmsg());
   lt_gcstep(L);
   lua_settop(L, 1);
   return 1;
