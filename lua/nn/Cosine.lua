@@ -9,12 +9,7 @@ local EPS = 1e-12
 
 function Cosine:__init(inputSize, outputSize)
    parent.__init(self)
-   for _, v in ipairs({inputSize, outputSize}) do
-      if math.type(v) ~= 'integer' or v < 1 then
-         error(string.format('nn.Cosine: sizes must be positive integers, got %s and %s',
-                             tostring(inputSize), tostring(outputSize)), 2)
-      end
-   end
+   nn.utils.checkVectorSizes(self, inputSize, outputSize)
    self.weight = torch.Tensor(outputSize, inputSize)
    self.gradWeight = torch.Tensor(outputSize, inputSize):zero()
    self:reset()
@@ -32,13 +27,7 @@ end
 
 -- The input as an n x inputSize batch, checked.
 function Cosine:_batch(input)
-   nn.utils.checkFloatTensor(self, input)
-   local isz = self.weight:size(2)
-   if (input:dim() ~= 1 and input:dim() ~= 2) or input:size(input:dim()) ~= isz then
-      error(string.format('nn.Cosine: input of size %s, expected %d or n x %d',
-                          nn.utils.sizestr(input), isz, isz), 3)
-   end
-   return input:contiguous():view(-1, isz)
+   return nn.utils.vectorBatch(self, input, self.weight:size(2))
 end
 
 -- Keeps |w_j| + eps (1 x outputSize) and |x| + eps (n x 1) for the backward pass.

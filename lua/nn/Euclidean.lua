@@ -7,12 +7,7 @@ local Euclidean, parent = torch.class('nn.Euclidean', 'nn.Module')
 
 function Euclidean:__init(inputSize, outputSize)
    parent.__init(self)
-   for _, v in ipairs({inputSize, outputSize}) do
-      if math.type(v) ~= 'integer' or v < 1 then
-         error(string.format('nn.Euclidean: sizes must be positive integers, got %s and %s',
-                             tostring(inputSize), tostring(outputSize)), 2)
-      end
-   end
+   nn.utils.checkVectorSizes(self, inputSize, outputSize)
    self.weight = torch.Tensor(inputSize, outputSize)
    self.gradWeight = torch.Tensor(inputSize, outputSize):zero()
    self.fastBackward = true
@@ -31,13 +26,7 @@ end
 
 -- The input as a batch (n x inputSize view), checked.
 function Euclidean:_batch(input)
-   nn.utils.checkFloatTensor(self, input)
-   local isz = self.weight:size(1)
-   if (input:dim() ~= 1 and input:dim() ~= 2) or input:size(input:dim()) ~= isz then
-      error(string.format('nn.Euclidean: input of size %s, expected %d or n x %d',
-                          nn.utils.sizestr(input), isz, isz), 3)
-   end
-   return input:contiguous():view(-1, isz)
+   return nn.utils.vectorBatch(self, input, self.weight:size(1))
 end
 
 -- diff[n][i][j] = x[n][i] - w[i][j], kept in self._repeat for the backward pass.

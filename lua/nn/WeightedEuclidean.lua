@@ -8,12 +8,7 @@ local WE, parent = torch.class('nn.WeightedEuclidean', 'nn.Module')
 
 function WE:__init(inputSize, outputSize)
    parent.__init(self)
-   for _, v in ipairs({inputSize, outputSize}) do
-      if math.type(v) ~= 'integer' or v < 1 then
-         error(string.format('nn.WeightedEuclidean: sizes must be positive integers, got %s '
-                             .. 'and %s', tostring(inputSize), tostring(outputSize)), 2)
-      end
-   end
+   nn.utils.checkVectorSizes(self, inputSize, outputSize)
    self.weight = torch.Tensor(inputSize, outputSize)
    self.gradWeight = torch.Tensor(inputSize, outputSize):zero()
    self.diagCov = torch.Tensor(inputSize, outputSize)
@@ -38,13 +33,7 @@ function WE:parameters()
 end
 
 function WE:_batch(input)
-   nn.utils.checkFloatTensor(self, input)
-   local isz = self.weight:size(1)
-   if (input:dim() ~= 1 and input:dim() ~= 2) or input:size(input:dim()) ~= isz then
-      error(string.format('nn.WeightedEuclidean: input of size %s, expected %d or n x %d',
-                          nn.utils.sizestr(input), isz, isz), 3)
-   end
-   return input:contiguous():view(-1, isz)
+   return nn.utils.vectorBatch(self, input, self.weight:size(1))
 end
 
 local function expand3(t, n, isz, osz) return t:view(1, isz, osz):expand(n, isz, osz) end

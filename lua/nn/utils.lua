@@ -229,4 +229,26 @@ function utils.indexPlanesBackward(self, input, gradOutput, rows, cols)
    return self.gradInput
 end
 
+-- For modules of a vector input against columns or rows of a weight (Euclidean, Cosine,
+-- ...): both sizes positive integers, or an error naming the module (called from __init).
+function utils.checkVectorSizes(self, inputSize, outputSize)
+   for _, v in ipairs({inputSize, outputSize}) do
+      if math.type(v) ~= 'integer' or v < 1 then
+         error(string.format('%s: sizes must be positive integers, got %s and %s',
+                             torch.type(self), tostring(inputSize), tostring(outputSize)), 3)
+      end
+   end
+end
+
+-- A vector of isz or an n x isz batch, as an n x isz view (modules call it as a tail call
+-- from their updateOutput helpers, so error level 3 is the module's caller).
+function utils.vectorBatch(self, input, isz)
+   utils.checkFloatTensor(self, input)
+   if (input:dim() ~= 1 and input:dim() ~= 2) or input:size(input:dim()) ~= isz then
+      error(string.format('%s: input of size %s, expected %d or n x %d', torch.type(self),
+                          utils.sizestr(input), isz, isz), 3)
+   end
+   return input:contiguous():view(-1, isz)
+end
+
 return utils
