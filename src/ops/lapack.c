@@ -208,10 +208,6 @@ static int64_t zero_diagonal(const dl_tensor *t) {
 
 /* ---- results --------------------------------------------------------------------------- */
 
-static int same_sizes(const dl_tensor *a, const dl_tensor *b) {
-  return a->ndim == b->ndim && memcmp(a->size, b->size, sizeof(int64_t) * a->ndim) == 0;
-}
-
 static int is_colmajor(const dl_tensor *t) {
   return t->ndim == 2 && t->stride[0] == 1 && (t->stride[1] == t->size[0] || t->size[1] == 1);
 }
@@ -220,7 +216,7 @@ static int is_colmajor(const dl_tensor *t) {
    parent); otherwise resized at its offset, column-major when colmajor is set
    (Torch7's resize2d(cols, rows) + transpose for the matrices it returns transposed). */
 static int shape_like(dl_tensor *res, const dl_tensor *buf, int colmajor) {
-  if (colmajor && buf->ndim == 2 && !same_sizes(res, buf)) {
+  if (colmajor && buf->ndim == 2 && !dl_tensor_samesize(res, buf)) {
     int64_t t[2] = {buf->size[1], buf->size[0]};
     if (dl_tensor_resize(res, 2, t)) return -1;
     return dl_tensor_transpose(res, 0, 1);
