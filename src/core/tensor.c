@@ -150,14 +150,20 @@ int dl_tensor_set_storage(dl_tensor *t, dl_storage *s, int64_t offset, int ndim,
     return dl_error("set: storage of type %s for a tensor of type %s",
                     dl_dtype_name(s->dtype), dl_dtype_name(t->dtype));
   if (offset < 0) return dl_error("set: negative storage offset %lld", (long long)offset + 1);
-  /* the farthest element reached must lie inside the storage */
-  int64_t last = offset;
+  /* the farthest element reached, with the real strides (contiguous ones when none are
+     given), must lie inside the storage; computed so that it cannot wrap */
+  int64_t cstride[DL_MAXDIM], last = offset, acc = 1;
+  for (int d = ndim - 1; d >= 0; d--) {
+    cstride[d] = acc;
+    if (size[d] > 0 && __builtin_mul_overflow(acc, size[d], &acc)) acc = INT64_MAX;
+  }
   for (int d = 0; d < ndim; d++) {
-    int64_t st = stride ? stride[d] : 1;
-    if (stride && st < 0) return dl_error("set: negative stride %lld", (long long)st);
-    if (size[d] > 0 && st > 0 && (size[d] - 1) > (INT64_MAX / 4 - last) / st)
-      return dl_error("set: strides overflow");
-    if (size[d] > 0) last += (size[d] - 1) * st;
+    int64_t st = stride ? stride[d] : cstride[d], reach;
+    if (st < 0) return dl_error("set: negative stride %lld", (long long)st);
+    if (size[d] > 0 && (__builtin_mul_overflow(size[d] - 1, st, &reach) ||
+                        __builtin_add_overflow(last, reach, &last)))
+      return dl_error("set: sizes %s with these strides overflow",
+                      dl_sizestr(buf, sizeof buf, ndim, size));
   }
   if (n > 0 && (!s || last >= s->size))
     return dl_error("set: sizes %s at offset %lld need %lld elements, storage has %lld",
@@ -187,7 +193,7 @@ int dl_tensor_narrow(dl_tensor *t, int dim, int64_t start, int64_t len) {
   if (start < 0 || start >= t->size[dim] + (len == 0))
     return dl_error("narrow: index %lld out of range for dimension %d (size %lld)",
                     (long long)start + 1, dim + 1, (long long)t->size[dim]);
-  if (len < 0 || start + len > t->size[dim])
+  if (len < 0 || len > t->size[dim] - start) /* start <= size here: cannot wrap */
     return dl_error("narrow: size %lld at index %lld out of range for dimension %d (size %lld)",
                     (long long)len, (long long)start + 1, dim + 1, (long long)t->size[dim]);
   t->offset += start * t->stride[dim];
@@ -244,10 +250,13 @@ int dl_tensor_unfold(dl_tensor *t, int dim, int64_t size, int64_t step) {
     return dl_error("unfold: size %lld larger than dimension %d (size %lld)", (long long)size,
                     dim + 1, (long long)t->size[dim]);
   if (step <= 0) return dl_error("unfold: step %lld must be positive", (long long)step);
+  int64_t nstride;
+  if (__builtin_mul_overflow(t->stride[dim], step, &nstride))
+    return dl_error("unfold: step %lld overflows the stride", (long long)step);
   t->size[t->ndim] = size;
   t->stride[t->ndim] = t->stride[dim];
   t->size[dim] = (t->size[dim] - size) / step + 1;
-  t->stride[dim] *= step;
+  t->stride[dim] = nstride;
   t->ndim++;
   return 0;
 }
@@ -393,6 +402,7 @@ int dl_tensor_expand(dl_tensor *t, int ndim, const int64_t *size) {
     }
   }
   t->ndim = ndim;
+  if (dl_numel_checked("expand", ndim, nsize) < 0) return -1;
   memcpy(t->size, nsize, sizeof(int64_t) * ndim);
   memcpy(t->stride, nstride, sizeof(int64_t) * ndim);
   return 0;

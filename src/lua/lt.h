@@ -20,6 +20,16 @@
 const char *lt_typename(dl_dtype t);     /* "torch.FloatTensor" */
 const char *lt_storagename(dl_dtype t);  /* "torch.FloatStorage" */
 
+/* Kinds of dlua userdata, told by their metatable's identity (not by a field). */
+enum { LT_KIND_TENSOR = 1, LT_KIND_STORAGE = 2, LT_KIND_FILE = 3 };
+/* Records that the metatable at mt marks userdata of the given kind. */
+void lt_setkind(lua_State *L, int mt, int kind);
+/* The kind of the value at idx: 0 unless a userdata with a recorded metatable. */
+int lt_kind(lua_State *L, int idx);
+/* True when writing into r could overwrite the input a before it is read: the same
+   tensor, or the same storage. Bindings then compute into a temporary. */
+int lt_aliases(const dl_tensor *r, const dl_tensor *a);
+
 /* The tensor at idx, or NULL. */
 dl_tensor *lt_totensor(lua_State *L, int idx);
 /* The tensor at idx, or an error "fn: argument N: expected a tensor, got T". */

@@ -25,11 +25,27 @@ int lt_error(lua_State *L, const char *fmt, ...) {
 
 int lt_fail(lua_State *L) { return luaL_error(L, "%s", dl_errmsg()); }
 
+/* Tensor bytes reach the collector as debt, which drives its minor collections (and
+   the incremental cycle). In generational mode that is not enough: a tensor that lives
+   through a few minor collections becomes old, and old garbage goes only at a major
+   collection, which Lua starts from the growth of its own heap, not from tensor bytes.
+   So, as Lua's genmajormul rule does for its heap, a full collection runs once the
+   tensor bytes allocated since the last one exceed the bytes that were live after it
+   (and a floor, so that small programs do not collect over and over). */
+#define GC_MAJOR_FLOOR (16 * 1024 * 1024)
+
 void lt_gcstep(lua_State *L) {
-  static int64_t seen;
+  static int64_t seen, major_at, live_after_major;
   int64_t now = dl_storage_allocated(), kb = (now - seen) / 1024;
   if (kb <= 0) return;
   seen = now;
+  int64_t grown = now - major_at;
+  if (grown > GC_MAJOR_FLOOR && grown > live_after_major) {
+    lua_gc(L, LUA_GCCOLLECT);
+    major_at = dl_storage_allocated();
+    live_after_major = dl_storage_live();
+    return;
+  }
   /* a basic step that accounts for kb kilobytes, as if Lua had allocated them */
   while (kb > 0) {
     int step = kb > (1 << 30) ? (1 << 30) : (int)kb;
@@ -38,13 +54,38 @@ void lt_gcstep(lua_State *L) {
   }
 }
 
+/* Which of dlua's userdata kinds the metatables are: registry[&kinds][mt] = kind. A
+   userdata is a tensor only if its metatable is one of the registered ones, never
+   because of a field a script can set on any metatable (io.stdout's, say). Scripts
+   cannot give a userdata a metatable, so a registered metatable proves the layout. */
+static const char kinds = 0;
+
+void lt_setkind(lua_State *L, int mt, int kind) {
+  mt = lua_absindex(L, mt);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &kinds) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kinds);
+  }
+  lua_pushvalue(L, mt);
+  lua_pushinteger(L, kind);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+}
+
+int lt_kind(lua_State *L, int idx) {
+  if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx)) return 0;
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kinds);
+  lua_pushvalue(L, -2);
+  int kind = lua_istable(L, -2) ? (int)lua_tointeger(L, (lua_rawget(L, -2), -1)) : 0;
+  lua_pop(L, 3);
+  return kind;
+}
+
 dl_tensor *lt_totensor(lua_State *L, int idx) {
-  dl_tensor *t = lua_touserdata(L, idx);
-  if (!t || !lua_getmetatable(L, idx)) return NULL;
-  lua_getfield(L, -1, "__dltype");
-  int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) == 1;
-  lua_pop(L, 2);
-  return ok ? t : NULL;
+  if (lt_kind(L, idx) != LT_KIND_TENSOR || lua_rawlen(L, idx) != sizeof(dl_tensor)) return NULL;
+  return lua_touserdata(L, idx);
 }
 
 static const char *argtype(lua_State *L, int idx) {
@@ -92,17 +133,17 @@ dl_dtype lt_defaulttype(lua_State *L) {
 }
 
 dl_storage *lt_tostorage(lua_State *L, int idx) {
-  dl_storage **s = lua_touserdata(L, idx);
-  if (!s || !lua_getmetatable(L, idx)) return NULL;
-  lua_getfield(L, -1, "__dltype");
-  int ok = lua_isinteger(L, -1) && lua_tointeger(L, -1) == 2;
-  lua_pop(L, 2);
-  return ok ? *s : NULL;
+  if (lt_kind(L, idx) != LT_KIND_STORAGE || lua_rawlen(L, idx) != sizeof(dl_storage *))
+    return NULL;
+  /* NULL once finalized: a resurrected storage userdata is no storage any more */
+  return *(dl_storage **)lua_touserdata(L, idx);
 }
 
 dl_storage *lt_checkstorage(lua_State *L, int idx, const char *fn) {
   dl_storage *s = lt_tostorage(L, idx);
-  if (!s) lt_error(L, "%s: argument %d: expected a storage, got %s", fn, idx, argtype(L, idx));
+  if (!s)
+    lt_error(L, "%s: argument %d: expected a storage, got %s%s", fn, idx, argtype(L, idx),
+             lt_kind(L, idx) == LT_KIND_STORAGE ? " (finalized)" : "");
   return s;
 }
 
@@ -288,4 +329,8 @@ int luaopen_torch_core(lua_State *L) {
     lua_setfield(L, -2, "_registrations");
   }
   return 1;
+}
+
+int lt_aliases(const dl_tensor *r, const dl_tensor *a) {
+  return a && (r == a || (r->storage && r->storage == a->storage));
 }

@@ -22,12 +22,8 @@ typedef struct {
 } lt_file;
 
 static lt_file *tofile(lua_State *L, int idx) {
-  lt_file *f = lua_touserdata(L, idx);
-  if (!f || lua_rawlen(L, idx) != sizeof(lt_file) || !lua_getmetatable(L, idx)) return NULL;
-  lua_getfield(L, -1, "__t7file");
-  int ok = lua_toboolean(L, -1);
-  lua_pop(L, 2);
-  return ok ? f : NULL;
+  if (lt_kind(L, idx) != LT_KIND_FILE || lua_rawlen(L, idx) != sizeof(lt_file)) return NULL;
+  return lua_touserdata(L, idx);
 }
 
 static lt_file *checkfile(lua_State *L, const char *fn) {
@@ -49,6 +45,7 @@ static lt_file *newfile(lua_State *L, const char *cls, int kind) {
   f->c.closed = 1; /* until opened: __gc must not free garbage */
   f->kind = kind;
   if (luaL_getmetatable(L, cls) != LUA_TTABLE) lt_error(L, "%s: the class is not loaded (require 'torch')", cls);
+  lt_setkind(L, -1, LT_KIND_FILE);
   lua_setmetatable(L, -2);
   return f;
 }
@@ -164,8 +161,8 @@ static int m_close(lua_State *L) {
 }
 
 static int m_gc(lua_State *L) {
-  lt_file *f = tofile(L, 1);
-  if (f) dropfile(f, 1);
+  if (lua_type(L, 1) == LUA_TTABLE) return 0; /* a table with a file's metatable */
+  dropfile(checkfile(L, "__gc"), 1);
   return 0;
 }
 

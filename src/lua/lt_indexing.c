@@ -31,7 +31,7 @@ static dl_tensor *push_result(lua_State *L, int isres, dl_dtype dt) {
 /* When the result shares storage with an argument (torch.index(x, x, ...)), the kernel
    writes into a new temporary, pushed above the result, that finish copies back. */
 static dl_tensor *out_for(lua_State *L, dl_tensor *r, const dl_tensor *a, const dl_tensor *b) {
-  if (r->storage && (a->storage == r->storage || (b && b->storage == r->storage)))
+  if (lt_aliases(r, a) || lt_aliases(r, b))
     return lt_newtensor(L, r->dtype);
   return r;
 }
@@ -170,18 +170,26 @@ static int f_cat(lua_State *L) {
   int n = istable ? (int)luaL_len(L, first) : 2, dimarg = first + (istable ? 1 : 2);
   if (n < 1) return lt_error(L, "cat: no tensors to join");
   lua_settop(L, dimarg); /* so that the pointer array below does not pose as the dim */
-  /* the pointer array lives in Lua memory, so that errors below do not leak it */
+  /* the pointer array lives in Lua memory, so that errors below do not leak it; the
+     table's elements are anchored in a table of our own, since reading a user table can
+     run Lua (__index, the collector) that drops them from it */
   const dl_tensor **ts = lua_newuserdatauv(L, sizeof(dl_tensor *) * (size_t)n, 0);
   int arr = lua_gettop(L);
+  lua_createtable(L, istable ? n : 0, 0);
+  int anchor = lua_gettop(L);
   for (int i = 0; i < n; i++) {
     if (istable) {
       lua_geti(L, first, i + 1);
-      ts[i] = lt_totensor(L, -1);
-      if (!ts[i]) return lt_error(L, "cat: element %d of the table is not a tensor", i + 1);
-      lua_pop(L, 1); /* still referenced by the table */
+      if (!lt_totensor(L, -1)) return lt_error(L, "cat: element %d of the table is not a tensor", i + 1);
+      lua_rawseti(L, anchor, i + 1);
     } else {
-      ts[i] = lt_checktensor(L, first + i, "cat");
+      lt_checktensor(L, first + i, "cat");
     }
+  }
+  for (int i = 0; i < n; i++) {
+    if (istable) lua_rawgeti(L, anchor, i + 1); else lua_pushvalue(L, first + i);
+    ts[i] = lt_totensor(L, -1);
+    lua_pop(L, 1); /* still anchored */
   }
   const dl_tensor *ref = ts[0];
   for (int i = 0; i < n && ref->ndim == 0; i++) ref = ts[i];
@@ -197,7 +205,8 @@ static int f_cat(lua_State *L) {
   for (int i = 0; i < n && o == r; i++) o = out_for(L, r, ts[i], NULL);
   LT_TRY(L, op_build_cat(o, ts, n, dim < 0 ? 0 : dim));
   finish(L, r, o);
-  lua_remove(L, arr);
+  lua_replace(L, arr); /* the result, where the pointer array was */
+  lua_settop(L, arr);
   return 1;
 }
 

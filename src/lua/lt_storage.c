@@ -88,8 +88,11 @@ static int s_call(lua_State *L) {
 }
 
 static int s_gc(lua_State *L) {
+  if (lua_type(L, 1) == LUA_TTABLE) return 0; /* a table with a storage's metatable */
+  if (lt_kind(L, 1) != LT_KIND_STORAGE || lua_rawlen(L, 1) != sizeof(dl_storage *))
+    return lt_error(L, "__gc: argument 1: expected a storage, got %s", luaL_typename(L, 1));
   dl_storage **u = lua_touserdata(L, 1);
-  dl_storage_release(*u);
+  dl_storage_release(*u); /* NULL when already finalized: release ignores it */
   *u = NULL;
   return 0;
 }
@@ -192,6 +195,7 @@ void lt_open_storage(lua_State *L) {
   for (int t = 0; t < DL_NTYPES; t++) {
     const char *name = lt_storagename((dl_dtype)t);
     luaL_newmetatable(L, name); /* sets __name */
+    lt_setkind(L, -1, LT_KIND_STORAGE);
     luaL_setfuncs(L, methods, 0);
     lua_pushinteger(L, 2);
     lua_setfield(L, -2, "__dltype");

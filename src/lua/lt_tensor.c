@@ -160,8 +160,9 @@ static int t_call(lua_State *L) {
 }
 
 static int t_gc(lua_State *L) {
-  dl_tensor *t = lua_touserdata(L, 1);
-  dl_tensor_free(t);
+  /* a table given a tensor's metatable reaches here from the collector: nothing to free */
+  if (lua_type(L, 1) == LUA_TTABLE) return 0;
+  dl_tensor_free(lt_checktensor(L, 1, "__gc"));
   return 0;
 }
 
@@ -784,6 +785,7 @@ void lt_open_tensor(lua_State *L) {
   for (int t = 0; t < DL_NTYPES; t++) {
     const char *name = lt_typename((dl_dtype)t);
     luaL_newmetatable(L, name);
+    lt_setkind(L, -1, LT_KIND_TENSOR);
     lua_pushinteger(L, 1);
     lua_setfield(L, -2, "__dltype");
     lua_pushinteger(L, t);
