@@ -42,7 +42,7 @@ DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib
             libedit-dev tmux dataset-fashion-mnist
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test check-c check-spec bench fuzz install uninstall clean
+.PHONY: all deps test check-c check-spec bench fuzz fuzz-api install uninstall clean
 
 all: $(EXE) $(LUAMOD) $(LIBCORE) $(TESTS)
 ifeq ($(BUILD),build)
@@ -125,6 +125,13 @@ fuzz: $(BUILD)/fuzz/fuzz_t7
 	@mkdir -p $(BUILD)/fuzz/corpus
 	cp -n tests/corpus/t7/* $(BUILD)/fuzz/corpus/
 	cd $(BUILD)/fuzz && ./fuzz_t7 -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 corpus
+
+# The stateful misuse driver under ASan + UBSan: make fuzz-api [FUZZ_TIME=1800] [FUZZ_SEED=n]
+FUZZ_SEED ?= 1
+fuzz-api:
+	@$(MAKE) -s BUILD=build-asan SAN=1 OPT=-O1 all
+	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  FUZZ_TIME=$(FUZZ_TIME) FUZZ_SEED=$(FUZZ_SEED) build-asan/dlua spec/fuzz_state_driver.lua
 
 LUADIR  = $(DESTDIR)$(PREFIX)/share/lua/5.4
 CMODDIR = $(DESTDIR)$(PREFIX)/lib/lua/5.4

@@ -52,4 +52,24 @@ function H.jacp(m, input, p, dp)
   assert(err < 1e-6, torch.type(m) .. ': parameter jacobian error ' .. err)
 end
 
+-- Runs a driver script in its own dlua process (so that a crash does not take busted
+-- down), with environment assignments env (a string, may be ''), and returns its stdout,
+-- its exit code and a message with the end of its stderr for a failing assertion.
+-- timeout(1) turns a hang into exit code 124.
+function H.run_driver(script, env)
+  local dlua = os.getenv('DLUA') or './build/dlua'
+  local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
+  local errf = os.tmpname()
+  local p = assert(io.popen(('%s timeout 600 %s %s 2>%s'):format(env or '', q(dlua), script, errf), 'r'))
+  local out = p:read('a')
+  local _, _, code = p:close()
+  local f = assert(io.open(errf))
+  local err = f:read('a')
+  f:close()
+  os.remove(errf)
+  local msg = ('exit code %s%s\nlast stderr:\n%s'):format(tostring(code),
+    code == 124 and ' (hang)' or '', err:sub(-3000))
+  return out, code, msg
+end
+
 return H

@@ -94,3 +94,62 @@ describe('bounds that cannot wrap', function()
     assert.is_false(ok)
   end)
 end)
+
+describe('loading and saving', function()
+  it('refuses a loaded view far larger than its storage unless told to accept it', function()
+    local p = os.tmpname()
+    torch.save(p, torch.FloatTensor(1):fill(2):expand(1 << 25))
+    local ok, err = pcall(torch.load, p)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find('refused', 1, true), err)
+    local x = torch.load(p, nil, {expanded = true})
+    assert.are.equal(1 << 25, x:size(1))
+    assert.are.equal(2, x[12345])
+    -- small expansions, as saved biases are, load as they are
+    torch.save(p, torch.FloatTensor(3):fill(1):view(1, 3):expand(100, 3))
+    assert.are.equal(300, torch.load(p):sum())
+    os.remove(p)
+  end)
+
+  it('removes the temporaries that killed saves of the same file left behind', function()
+    local p = os.tmpname()
+    local dead = p .. '.tmp-999999-abcdef' -- no such pid on this machine
+    local alive = p .. '.tmp-1-abcdef'     -- pid 1 exists: its save may be in progress
+    for _, name in ipairs({dead, alive}) do assert(io.open(name, 'w')):close() end
+    torch.save(p, torch.FloatTensor(3):fill(1))
+    assert.is_nil(io.open(dead))
+    local f = io.open(alive); assert.truthy(f); f:close()
+    assert(io.open(dead, 'w')):close()
+    torch.load(p)
+    assert.is_nil(io.open(dead))
+    os.remove(alive); os.remove(p)
+  end)
+end)
+
+describe('views of a split', function()
+  it('refuses to build more than 2^24 views', function()
+    local e = torch.FloatTensor(0, 1 << 31)
+    local ok, err = pcall(e.split, e, 1, 2)
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find('pieces', 1, true), err)
+    ok = pcall(e.chunk, e, math.maxinteger, 2)
+    assert.is_false(ok)
+    assert.are.equal(3, #torch.FloatTensor(5):split(2))
+  end)
+end)
+
+describe('finalizers that run inside an allocation', function()
+  -- found by spec/fuzz_state_driver.lua (seed 3): t:storage() allocated the storage's
+  -- userdata, a finalizer run by that allocation re-pointed t, and the old storage was
+  -- freed before its new reference was taken
+  it('keep the storage that x:storage() returns alive', function()
+    local s
+    for i = 1, 200 do
+      local t = torch.FloatTensor(4):fill(i)
+      setmetatable({}, {__gc = function() t:set(torch.FloatStorage(2)) end})
+      s = t:storage()
+      assert.is_true(s:size() == 4 or s:size() == 2)
+    end
+    collectgarbage()
+  end)
+end)

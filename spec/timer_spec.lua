@@ -102,10 +102,17 @@ describe('torch.setnumthreads / getnumthreads', function()
       torch.setnumthreads(1)
       assert.are.equal(1, torch.getnumthreads())
       torch.setnumthreads(3)
-      assert.are.equal(3, torch.getnumthreads())
+      assert.are.equal(math.min(3, torch.getnumcores()), torch.getnumthreads())
       assert.is_true(math.type(torch.getnumthreads()) == 'integer')
       torch.setnumthreads(2.0) -- integral floats are accepted
       assert.are.equal(2, torch.getnumthreads())
+   end)
+
+   it('clamps counts above the processors (64 threads under a 4 GB limit hung)', function()
+      torch.setnumthreads(64)
+      assert.are.equal(math.min(64, torch.getnumcores()), torch.getnumthreads())
+      local a = torch.FloatTensor(300, 300):fill(1)
+      assert.are.equal(300 * 300 * 300, (a * a):sum())
    end)
 
    it('rejects counts below 1 and non-integers', function()

@@ -168,6 +168,10 @@ end
 -- options.transform (issue 5's augmentation hook): a function (xb, yb) -> xb, yb applied
 -- to each batch, such as dl.augment.Compose{...}; it may change the buffers in place.
 -- The batch tensors are reused buffers: copy them to keep them past the next step.
+-- options.buffers (a table) keeps them across calls too: {x = ..., y = ...} are reused
+-- and filled in, so that a loop over epochs allocates no new batch tensors (buffers that
+-- live a whole epoch become old in the generational collector, and pile up until a
+-- major collection).
 function dl.batches(X, y, batchSize, options)
   options = options or {}
   local n = X:size(1)
@@ -179,7 +183,9 @@ function dl.batches(X, y, batchSize, options)
     order = torch.range(1, n):long()
   end
   local nb = (n + batchSize - 1) // batchSize
-  local xb, yb = X.new(), y.new()
+  local buf = options.buffers
+  local xb, yb = buf and buf.x or X.new(), buf and buf.y or y.new()
+  if buf then buf.x, buf.y = xb, yb end
   local b = 0
   return function()
     b = b + 1

@@ -163,13 +163,14 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     return loss, grads
   end
   local first = (history.epoch and #history.epoch or 0) + 1
+  local buffers = {} -- the batch tensors, reused from epoch to epoch
   for epoch = first, epochs do
     if options.verbose ~= false then (options.out or io.stdout):write(('Epoch %d/%d\n'):format(epoch, epochs)) end
     model:training()
     local nb = (X:size(1) + batchSize - 1) // batchSize
     local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out}) or nil
     local seen, total_loss, correct = 0, 0, 0
-    for bx, by, b in dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform}) do
+    for bx, by, b in dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform, buffers = buffers}) do
       xb, yb = bx, by
       if schedule then
         config.learningRate = baseLR * schedule((epoch - 1) * nb + b - 1, epochs * nb, nb)

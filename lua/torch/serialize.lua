@@ -43,13 +43,16 @@ function torch.save(filename, object, format, referenced)
    f:_commit()
 end
 
--- torch.load(filename [, format]): 'binary' (the default, 8-byte longs), 'ascii', 'b32'
--- (binary with 4-byte longs) or 'b64'.
-function torch.load(filename, format)
+-- torch.load(filename [, format [, options]]): format 'binary' (the default, 8-byte
+-- longs), 'ascii', 'b32' (binary with 4-byte longs) or 'b64'; options.expanded = true
+-- accepts tensors far larger than their storage (stride-0 views), refused by default.
+function torch.load(filename, format, options)
    checkname('load', filename)
    setformat(torch.MemoryFile(), 'load', format) -- a bad format fails before opening
    local f = torch.DiskFile(filename, 'r')
    setformat(f, 'load', format)
+   if type(options) == 'table' and options.expanded then f:allowExpanded(true) end
+   C.sweep(filename) -- temporaries that killed saves of this file left behind
    local ok, obj = pcall(f.readObject, f)
    f:close()
    if not ok then error(sformat("load: '%s': %s", filename, tostring(obj)), 2) end

@@ -45,7 +45,8 @@ dl_dtype lt_defaulttype(lua_State *L);
 
 dl_storage *lt_tostorage(lua_State *L, int idx);
 dl_storage *lt_checkstorage(lua_State *L, int idx, const char *fn);
-/* Pushes a storage userdata taking one new reference to s. */
+/* Pushes a storage userdata taking one new reference to s, before anything that can run
+   Lua code (so s may be t->storage of a tensor that a finalizer re-points meanwhile). */
 void lt_pushstorage(lua_State *L, dl_storage *s);
 /* Pushes a new torch.LongStorage holding the n values. */
 void lt_pushsizes(lua_State *L, int n, const int64_t *v);

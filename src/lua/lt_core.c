@@ -148,9 +148,11 @@ dl_storage *lt_checkstorage(lua_State *L, int idx, const char *fn) {
 }
 
 void lt_pushstorage(lua_State *L, dl_storage *s) {
+  /* The reference is taken before allocating: the allocation can run finalizers, and one
+     that re-points the tensor s came from (t:set(other)) would free s under us. */
+  dl_storage_retain(s);
   dl_storage **u = lua_newuserdatauv(L, sizeof(dl_storage *), 0);
   *u = s;
-  dl_storage_retain(s);
   luaL_setmetatable(L, snames[s->dtype]);
   lt_gcstep(L);
 }
@@ -207,10 +209,13 @@ int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn) {
     memcpy(size, s->data, sizeof(int64_t) * s->size);
     n = (int)s->size;
   } else if (lua_istable(L, idx) && !lt_totensor(L, idx)) {
-    n = (int)luaL_len(L, idx);
-    if (n > DL_MAXDIM) lt_error(L, "%s: %d dimensions (at most %d)", fn, n, DL_MAXDIM);
+    /* read raw: sizes are plain tables, and no metamethod should run mid-binding */
+    lua_Unsigned len = lua_rawlen(L, idx);
+    if (len > DL_MAXDIM)
+      lt_error(L, "%s: %llu dimensions (at most %d)", fn, (unsigned long long)len, DL_MAXDIM);
+    n = (int)len;
     for (int i = 0; i < n; i++) {
-      lua_geti(L, idx, i + 1);
+      lua_rawgeti(L, idx, i + 1);
       int isnum;
       size[i] = lua_tointegerx(L, -1, &isnum);
       if (!isnum) lt_error(L, "%s: argument %d: size %d is not an integer", fn, idx, i + 1);

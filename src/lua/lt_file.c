@@ -11,12 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../io/atomic.h"
 #include "../io/t7.h"
 #include "lt.h"
 
 typedef struct {
   io_t7 c;
   int quiet, err;
+  int expanded; /* readTensor accepts views far larger than their storage */
   int kind; /* 'd' disk, 'm' memory */
   char *target, *temp; /* savetemp: rename temp over target on commit */
 } lt_file;
@@ -48,6 +50,13 @@ static lt_file *newfile(lua_State *L, const char *cls, int kind) {
   lt_setkind(L, -1, LT_KIND_FILE);
   lua_setmetatable(L, -2);
   return f;
+}
+
+/* torch._file.sweep(target): removes the temporaries that killed saves of target left
+   (io_atomic_sweep); returns how many. torch.load calls it. */
+static int f_sweep(lua_State *L) {
+  lua_pushinteger(L, io_atomic_sweep(luaL_checkstring(L, 1)));
+  return 1;
 }
 
 /* torch.DiskFile(path [, mode [, quiet]]) */
@@ -100,19 +109,10 @@ static int f_savetemp(lua_State *L) {
   const char *target = luaL_checklstring(L, 1, &n);
   lt_file *f = newfile(L, "torch.DiskFile", 'd');
   f->target = malloc(n + 1);
-  f->temp = malloc(n + 16);
-  if (!f->target || !f->temp) lt_error(L, "save: out of memory");
+  if (!f->target) lt_error(L, "save: out of memory");
   memcpy(f->target, target, n + 1);
-  snprintf(f->temp, n + 16, "%s.tmp-XXXXXX", target);
-  int fd = mkstemp(f->temp);
-  if (fd < 0) {
-    f->temp[0] = 0;
-    lt_error(L, "save: cannot create a temporary file next to '%s': %s", target, strerror(errno));
-  }
-  /* mkstemp makes the file private; a saved file gets the usual permissions */
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
+  int fd = io_atomic_begin(target, &f->temp);
+  if (fd < 0) lt_fail(L);
   close(fd);
   if (io_t7_open_file(&f->c, f->temp, "w") < 0) {
     remove(f->temp);
@@ -138,17 +138,9 @@ static int m_commit(lua_State *L) {
     dropfile(f, 1);
     lt_fail(L);
   }
-  if (rename(f->temp, f->target) != 0) {
-    int e = errno;
+  if (io_atomic_commit(f->temp, f->target) < 0) {
     dropfile(f, 1);
-    lt_error(L, "save: cannot rename the temporary file over the target: %s", strerror(e));
-  }
-  char *slash = strrchr(f->target, '/');
-  if (slash) *slash = 0;
-  FILE *dir = fopen(slash ? (slash == f->target ? "/" : f->target) : ".", "r");
-  if (dir) {
-    fsync(fileno(dir));
-    fclose(dir);
+    lt_fail(L);
   }
   dropfile(f, 0);
   return 0;
@@ -523,6 +515,9 @@ static int m_writeTensor(lua_State *L) {
   return 0;
 }
 
+#define LOAD_EXPAND_FLOOR ((int64_t)1 << 24)
+#define LOAD_EXPAND_FACTOR 16
+
 /* file:_readTensor(tensor): the inverse, with every size, stride and the offset checked
    against the storage read (dl_tensor_set_storage refuses what does not fit). */
 static int m_readTensor(lua_State *L) {
@@ -557,7 +552,26 @@ static int m_readTensor(lua_State *L) {
   /* A 0-dimensional tensor is Torch7's empty tensor; keep its storage if any. */
   if (dl_tensor_set_storage(t, s, offset - 1, nd, size, stride) < 0)
     lt_error(L, "t7: corrupt file: tensor at byte offset %lld: %s", (long long)at, dl_errmsg());
+  /* Stride 0 lets a 100-byte file declare a legal view of 2^40 elements, over which any
+     reduction runs for hours. Saved expanded views are rare and small, so one larger
+     than both the floor and the multiple of its storage is refused unless the caller
+     trusts the file (file:allowExpanded(), torch.load's {expanded = true}). */
+  int64_t numel = dl_tensor_numel(t), held = s ? s->size : 0;
+  if (!f->expanded && numel > LOAD_EXPAND_FLOOR && numel / LOAD_EXPAND_FACTOR > held)
+    lt_error(L, "t7: a tensor of %lld elements on a storage of %lld at byte offset %lld: "
+             "refused (more than %d times its storage; torch.load(name, format, "
+             "{expanded = true}) accepts it)", (long long)numel, (long long)held,
+             (long long)at, LOAD_EXPAND_FACTOR);
   return 0;
+}
+
+/* file:allowExpanded([on]): whether readTensor accepts views far larger than their
+   storage (see m_readTensor); returns the file. */
+static int m_allowExpanded(lua_State *L) {
+  lt_file *f = checkfile(L, "allowExpanded");
+  f->expanded = lua_isnone(L, 2) || lua_toboolean(L, 2);
+  lua_settop(L, 1);
+  return 1;
 }
 
 /* torch._file.scan(string [, format]): the C walker over a whole serialized object, for
@@ -598,11 +612,13 @@ static const luaL_Reg methods[] = {
     {"string", m_string}, {"storage", m_storage},
     {"_writeStorage", m_writeStorage}, {"_readStorage", m_readStorage},
     {"_writeTensor", m_writeTensor}, {"_readTensor", m_readTensor}, {"_commit", m_commit},
+    {"allowExpanded", m_allowExpanded},
     {"__gc", m_gc}, {"__close", m_gc},
     {NULL, NULL}};
 
 static const luaL_Reg funcs[] = {
-    {"disk", f_disk}, {"memory", f_memory}, {"savetemp", f_savetemp}, {"scan", f_scan}, {"key", f_key}, {NULL, NULL}};
+    {"disk", f_disk}, {"memory", f_memory}, {"savetemp", f_savetemp}, {"scan", f_scan}, {"key", f_key},
+    {"sweep", f_sweep}, {NULL, NULL}};
 
 void lt_open_file(lua_State *L) {
   lt_subtable(L, "_file");

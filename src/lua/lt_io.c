@@ -5,14 +5,25 @@
 #include "../io/file.h"
 #include "lt.h"
 
+static int push_buffer(lua_State *L) {
+  lua_pushlstring(L, lua_touserdata(L, 1), (size_t)lua_tointeger(L, 2));
+  return 1;
+}
+
 /* torch._io.readfile(path): the contents, gunzipped when gzip. */
 static int io_readfile(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char *buf;
   size_t len;
   LT_TRY(L, io_read_all(path, (size_t)1 << 34, &buf, &len));
-  lua_pushlstring(L, buf, len); /* raises only when out of memory */
+  /* lua_pushlstring raises when Lua is out of memory: push under lua_pcall, so that the
+     buffer is freed either way */
+  lua_pushcfunction(L, push_buffer);
+  lua_pushlightuserdata(L, buf);
+  lua_pushinteger(L, (lua_Integer)len);
+  int status = lua_pcall(L, 2, 1, 0);
   free(buf);
+  if (status != LUA_OK) return lua_error(L);
   return 1;
 }
 

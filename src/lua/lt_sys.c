@@ -29,7 +29,7 @@ static int sys_clock(lua_State *L) {
   return 3;
 }
 
-/* torch.setnumthreads(n): one count for both pools. OpenMP runs our own loops and
+/* torch.setnumthreads(n): one count for both pools, at most the processors. OpenMP runs our own loops and
    OpenBLAS its GEMMs; with the OpenMP build of OpenBLAS they share one pool, with the
    pthread build they would otherwise fight over the cores. */
 static int sys_setnumthreads(lua_State *L) {
@@ -37,6 +37,12 @@ static int sys_setnumthreads(lua_State *L) {
   if (n < 1 || n > 65536)
     return lt_error(L, "setnumthreads: argument 1: expected a thread count >= 1, got %lld",
                     (long long)n);
+  /* More threads than processors never runs faster, and each thread costs OpenBLAS
+     buffers and a stack: 64 of them under a 4 GB address-space limit made the first
+     parallel GEMM wait forever for threads that could not start. So the count is
+     clamped to the processors (getnumthreads tells the count in force). */
+  int procs = omp_get_num_procs();
+  if (n > procs) n = procs;
   omp_set_num_threads((int)n);
   openblas_set_num_threads((int)n);
   return 0;
@@ -59,7 +65,16 @@ static int sys_openblas_core(lua_State *L) {
   return 1;
 }
 
+/* torch.tensorMemory() -> live, allocated: bytes held by storages now, and allocated by
+   them since the process started. */
+static int sys_tensormemory(lua_State *L) {
+  lua_pushinteger(L, dl_storage_live());
+  lua_pushinteger(L, dl_storage_allocated());
+  return 2;
+}
+
 static const luaL_Reg sys_funcs[] = {
+    {"tensorMemory", sys_tensormemory},
     {"_openblas_core", sys_openblas_core},
     {"_clock", sys_clock},
     {"setnumthreads", sys_setnumthreads},

@@ -367,9 +367,16 @@ static int t_unsqueeze(lua_State *L) {
 }
 
 /* split(size [, dim]) and chunk(n [, dim]): tables of narrowed views */
-static int split_views(lua_State *L, dl_tensor *t, int d, int64_t size) {
-  int64_t total = t->size[d];
-  lua_newtable(L);
+/* More pieces than this is a mistake (an empty tensor with a 2^31-long dimension split
+   by 1 would build 2^31 views, ~600 GB of userdata, for hours) rather than a program. */
+#define SPLIT_MAX_PIECES ((int64_t)1 << 24)
+
+static int split_views(lua_State *L, dl_tensor *t, int d, int64_t size, const char *fn) {
+  int64_t total = t->size[d], pieces = total / size + (total % size != 0);
+  if (pieces > SPLIT_MAX_PIECES)
+    return lt_error(L, "%s: %lld pieces of dimension %d (size %lld): at most %lld", fn,
+                    (long long)pieces, d + 1, (long long)total, (long long)SPLIT_MAX_PIECES);
+  lua_createtable(L, (int)pieces, 0);
   int k = 1;
   for (int64_t start = 0; start < total; start += size) {
     int64_t len = total - start < size ? total - start : size;
@@ -386,7 +393,7 @@ static int t_split(lua_State *L) {
   int d = lua_isnoneornil(L, 3) ? 0 : lt_checkdim(L, 3, t->ndim, "split");
   if (t->ndim == 0) return lt_error(L, "split: empty tensor");
   if (size < 1) return lt_error(L, "split: size %lld must be positive", (long long)size);
-  return split_views(L, t, d, size);
+  return split_views(L, t, d, size, "split");
 }
 
 static int t_chunk(lua_State *L) {
@@ -395,8 +402,8 @@ static int t_chunk(lua_State *L) {
   int d = lua_isnoneornil(L, 3) ? 0 : lt_checkdim(L, 3, t->ndim, "chunk");
   if (t->ndim == 0) return lt_error(L, "chunk: empty tensor");
   if (n < 1) return lt_error(L, "chunk: number of chunks %lld must be positive", (long long)n);
-  int64_t size = (t->size[d] + n - 1) / n;
-  return split_views(L, t, d, size > 0 ? size : 1);
+  int64_t size = t->size[d] / n + (t->size[d] % n != 0); /* cannot wrap, unlike (s+n-1)/n */
+  return split_views(L, t, d, size > 0 ? size : 1, "chunk");
 }
 
 /* set(): empty; set(tensor); set(storage [, offset [, sizes [, strides]]]). In place. */
@@ -431,14 +438,17 @@ static int t_set(lua_State *L) {
 
 /* ---- element indexing: t[i], t[{i, {a,b}, {}}], t[mask], t[longindices] ---- */
 
-/* Applies an index table to a view v; returns 1 and sets *elem when it names one element. */
+/* Applies an index table to a view v; returns 1 and sets *elem when it names one element
+   (an offset into v's storage: the caller reads it through v, which holds that storage
+   even if Lua code run meanwhile gave the indexed tensor another one). The index tables
+   are read raw, so that no metamethod runs while v is being narrowed. */
 static int apply_index_table(lua_State *L, int kidx, dl_tensor *v, int64_t *elem) {
-  int n = (int)luaL_len(L, kidx);
+  int n = (int)lua_rawlen(L, kidx);
   if (n > v->ndim) return lt_error(L, "index: %d indices for a %dD tensor", n, v->ndim);
   /* d walks the view's dimensions; i - 1 is the dimension the script named */
   int d = 0;
   for (int i = 1; i <= n; i++) {
-    int ty = lua_geti(L, kidx, i);
+    int ty = lua_rawgeti(L, kidx, i);
     int top = lua_gettop(L);
     if (ty == LUA_TNUMBER) {
       int64_t z = check_index(L, top, v->size[d], i - 1, "index");
@@ -449,14 +459,14 @@ static int apply_index_table(lua_State *L, int kidx, dl_tensor *v, int64_t *elem
       }
       LT_TRY(L, dl_tensor_select(v, d, z));
     } else if (ty == LUA_TTABLE) {
-      int64_t m = (int64_t)luaL_len(L, top), a = 1, b = v->size[d];
+      int64_t m = (int64_t)lua_rawlen(L, top), a = 1, b = v->size[d];
       if (m >= 1) {
-        lua_geti(L, top, 1);
+        lua_rawgeti(L, top, 1);
         a = b = lt_checkint(L, -1, "index");
         lua_pop(L, 1);
       }
       if (m >= 2) {
-        lua_geti(L, top, 2);
+        lua_rawgeti(L, top, 2);
         b = lt_checkint(L, -1, "index");
         lua_pop(L, 1);
       }
@@ -510,7 +520,7 @@ static int t_index(lua_State *L) {
   if (kt == LUA_TTABLE && !lt_totensor(L, 2)) {
     dl_tensor *v = lt_pushview(L, t);
     int64_t elem;
-    if (apply_index_table(L, 2, v, &elem)) push_elem(L, t, elem);
+    if (apply_index_table(L, 2, v, &elem)) push_elem(L, v, elem);
     return 1;
   }
   dl_tensor *k = lt_totensor(L, 2);
@@ -556,7 +566,7 @@ static int t_newindex(lua_State *L) {
     int64_t elem;
     if (apply_index_table(L, 2, v, &elem)) {
       if (lt_totensor(L, 3)) return lt_error(L, "newindex: cannot assign a tensor to an element");
-      set_elem(L, t, elem, 3, "newindex");
+      set_elem(L, v, elem, 3, "newindex");
     } else {
       assign_view(L, v, 3);
     }
