@@ -42,7 +42,7 @@ DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib
             libedit-dev tmux dataset-fashion-mnist
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test check-c check-spec bench fuzz fuzz-api install uninstall clean
+.PHONY: all deps test check-c check-spec bench fuzz fuzz-api fuzz-files install uninstall clean
 
 all: $(EXE) $(LUAMOD) $(LIBCORE) $(TESTS)
 ifeq ($(BUILD),build)
@@ -132,6 +132,15 @@ fuzz-api:
 	@$(MAKE) -s BUILD=build-asan SAN=1 OPT=-O1 all
 	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  FUZZ_TIME=$(FUZZ_TIME) FUZZ_SEED=$(FUZZ_SEED) build-asan/dlua spec/fuzz_state_driver.lua
+
+# The file readers on the paths scripts use (torch.load/deserialize, dl.readIDX,
+# dl.readCSV), mutated inputs under ASan + UBSan: make fuzz-files [FUZZ_TIME=600]
+fuzz-files:
+	@$(MAKE) -s BUILD=build-asan SAN=1 OPT=-O1 all
+	for f in t7 idx csv; do \
+	  ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    FUZZ_TIME=$(FUZZ_TIME) FUZZ_SEED=$(FUZZ_SEED) build-asan/dlua scripts/fuzz_files.lua $$f || exit 1; \
+	done
 
 LUADIR  = $(DESTDIR)$(PREFIX)/share/lua/5.4
 CMODDIR = $(DESTDIR)$(PREFIX)/lib/lua/5.4

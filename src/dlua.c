@@ -56,7 +56,9 @@ static void print_usage(const char *badoption) {
           "  --help    show this message\n"
           "  --        stop handling options\n"
           "  -         stop handling options and execute stdin\n"
-          "The module 'torch' is loaded into the global 'torch' before anything runs.\n",
+          "The module 'torch' is loaded into the global 'torch' before anything runs;\n"
+          "'paths', 'sys' and 'xlua' are loaded at their first use, and the Lua 5.1\n"
+          "names of dlua.compat (unpack, loadstring, setfenv, ...) are defined.\n",
           dlua_progname);
   fflush(f);
 }
@@ -320,11 +322,18 @@ static void preload_torch(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* torch into the global torch; then dlua.globals, which adds the Lua 5.1 names and the
+   lazily loaded globals paths, sys and xlua that Torch7's th gave scripts. */
 static int load_torch(lua_State *L) {
   lua_getglobal(L, "require");
   lua_pushstring(L, "torch");
   int status = dlua_docall(L, 1, 1);
   if (status == LUA_OK) lua_setglobal(L, "torch");
+  if (status == LUA_OK) {
+    lua_getglobal(L, "require");
+    lua_pushstring(L, "dlua.globals");
+    status = dlua_docall(L, 1, 0);
+  }
   return dlua_report(L, status);
 }
 

@@ -431,3 +431,26 @@ int dl_broadcast_shape(const char *fn, const dl_tensor *a, const dl_tensor *b, i
   }
   return n;
 }
+
+/* The first and last storage elements t reaches; 0 when it has no element. */
+static int reach(const dl_tensor *t, int64_t *lo, int64_t *hi) {
+  if (!t->storage || dl_tensor_numel(t) == 0) return 0;
+  *lo = *hi = t->offset;
+  for (int d = 0; d < t->ndim; d++) /* strides are never negative */
+    *hi += (t->size[d] - 1) * t->stride[d];
+  return 1;
+}
+
+int dl_tensor_overlaps(const dl_tensor *a, const dl_tensor *b) {
+  int64_t alo, ahi, blo, bhi;
+  if (!a->storage || a->storage != b->storage) return 0;
+  if (!reach(a, &alo, &ahi) || !reach(b, &blo, &bhi)) return 0;
+  return alo <= bhi && blo <= ahi;
+}
+
+int dl_tensor_sameview(const dl_tensor *a, const dl_tensor *b) {
+  if (a->storage != b->storage || a->offset != b->offset || a->ndim != b->ndim) return 0;
+  for (int d = 0; d < a->ndim; d++)
+    if (a->size[d] != b->size[d] || (a->size[d] > 1 && a->stride[d] != b->stride[d])) return 0;
+  return 1;
+}

@@ -28,6 +28,12 @@ void dl_tensor_free(dl_tensor *t);
 int64_t dl_tensor_numel(const dl_tensor *t);
 int dl_tensor_iscontiguous(const dl_tensor *t);
 int dl_tensor_samesize(const dl_tensor *a, const dl_tensor *b);
+/* True when writing a could change what reading b gives: the same storage, and the
+   ranges of elements they reach intersect (conservative: interleaved views count). */
+int dl_tensor_overlaps(const dl_tensor *a, const dl_tensor *b);
+/* True when a and b are the same view: storage, offset, sizes and strides. Elementwise
+   kernels may then write a while reading b, element by element. */
+int dl_tensor_sameview(const dl_tensor *a, const dl_tensor *b);
 /* Address of the first element; NULL for a tensor without storage. */
 void *dl_tensor_data(const dl_tensor *t);
 

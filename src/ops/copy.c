@@ -45,6 +45,15 @@ int op_copy(dl_tensor *dst, const dl_tensor *src) {
   char b1[256], b2[256];
   int64_t n = dl_tensor_numel(dst);
   if (n == 0 && dl_tensor_numel(src) == 0) return 0;
+  if (dl_tensor_overlaps(dst, src)) { /* x:copy(x:t()): read all of src before writing */
+    if (dl_tensor_sameview(dst, src)) return 0;
+    dl_tensor tmp;
+    dl_tensor_init(&tmp, src->dtype);
+    int rc = op_clone(&tmp, src, src->dtype);
+    if (rc == 0) rc = op_copy(dst, &tmp);
+    dl_tensor_free(&tmp);
+    return rc;
+  }
   if (dl_tensor_samesize(dst, src)) return copy_same_shape(dst, src);
   int64_t bsize[DL_MAXDIM];
   /* broadcasting, when src broadcasts to exactly dst's shape */

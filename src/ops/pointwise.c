@@ -5,6 +5,7 @@
 #include <string.h>
 #include <tgmath.h>
 
+#include "copy.h"
 #include "iter.h"
 #include "pointwise.h"
 
@@ -278,9 +279,21 @@ static int run(const char *fn, dl_tensor *res, int nin, const dl_tensor **in,
     if (!same_sizes(ndim, size, &ex[k]) && dl_tensor_expand(&ex[k], ndim, size) < 0) return -1;
     ts[k + 1] = &ex[k];
   }
+  /* An operand that overlaps the result without being the same view (x:t() into x)
+     would be read after some of its elements were written: compute into a temporary. */
+  dl_tensor tmp;
+  dl_tensor_init(&tmp, res->dtype);
+  for (int k = 0; k < nin; k++)
+    if (dl_tensor_overlaps(res, &ex[k]) && !dl_tensor_sameview(res, &ex[k])) {
+      if (dl_tensor_new(&tmp, res->dtype, ndim, size) < 0) return -1;
+      ts[0] = &tmp;
+      break;
+    }
   op_foreach(nin + 1, ts, row[in[0]->dtype], c);
-  if (c->zero) return dl_error("%s: integer division by zero", fn);
-  return 0;
+  int rc = c->zero ? dl_error("%s: integer division by zero", fn) : 0;
+  if (ts[0] == &tmp && rc == 0) rc = op_copy(res, &tmp);
+  dl_tensor_free(&tmp);
+  return rc;
 }
 
 int op_pw_unary(const char *fn, dl_tensor *res, const dl_tensor *x, op_pw_unop op, double p0,
