@@ -19,6 +19,8 @@
 --   FUZZ_PROGRAMS  a count of random programs (wins over FUZZ_TIME when set)
 --   FUZZ_VERBOSE=1 prints each program and step to stderr (flushed) before it runs, so
 --                  the step that crashed is the last line printed
+--   FUZZ_STATE=n   starts from the generator state a verbose run printed for a program:
+--                  with FUZZ_PROGRAMS=1 it replays that program alone
 --   FUZZ_SKIP=1,8  leaves out families of misuse (numbers below), to look for new bugs
 --                  while known ones are being fixed
 -- Families (1-7 are the seven programs of issue 9, which run first as fixed programs):
@@ -41,11 +43,26 @@ local SKIPPED = {}
 for n in (os.getenv('FUZZ_SKIP') or ''):gmatch('%d+') do SKIPPED[tonumber(n)] = true end
 local function on(family) return not SKIPPED[family] end
 
--- A generator of our own: the torch RNG is itself among what the steps call.
-local state = SEED
+-- Generators of our own (the torch RNG is itself among what the steps call). Steps draw
+-- from `main`; whatever runs from a metamethod or callback, whose number of calls depends
+-- on the binary, draws from `side`, reset from main at each program start, and finalizers,
+-- which run whenever the collector decides, from `gcgen`: so a program replays alone
+-- (FUZZ_STATE) as it ran in the whole sequence, as far as the collector allows.
+local main = {s = tonumber(os.getenv('FUZZ_STATE') or '') or SEED}
+local side, gcgen = {s = 1}, {s = 2}
+local gen = main
 local function rand(n)
-  state = (state * 1103515245 + 12345) % 2147483648
-  return (state >> 8) % n + 1
+  gen.s = (gen.s * 1103515245 + 12345) % 2147483648
+  return (gen.s >> 8) % n + 1
+end
+-- Runs f(...) drawing from generator g, and restores the current one even when f raises.
+local function drawing(g, f, ...)
+  local saved = gen
+  gen = g
+  local r = table.pack(pcall(f, ...))
+  gen = saved
+  if not r[1] then error(r[2], 0) end
+  return table.unpack(r, 2, r.n)
 end
 local function pick(list) return list[rand(#list)] end
 
@@ -55,9 +72,33 @@ local stderr, fwrite, fflush = io.stderr, io.stderr.write, io.stderr.flush
 local function log(fmt, ...)
   if VERBOSE then fwrite(stderr, fmt:format(...), '\n'); fflush(stderr) end
 end
+-- With FUZZ_VERBOSE=2, each argument too: tensors with sizes, strides, offset and
+-- storage size, which is what a crash's reduction to a short program needs.
+local function describe(v)
+  if torch.isTensor(v) then
+    local ok, d = pcall(function()
+      local s = v:storage()
+      return ('%s(size %s, stride %s, offset %d, storage %s)'):format(torch.type(v),
+        table.concat(v:size():totable(), 'x'), table.concat(v:stride():totable(), ','),
+        v:storageOffset(), s and tostring(#s) or 'none')
+    end)
+    return ok and d or torch.type(v)
+  elseif torch.isStorage(v) then
+    return ('%s(%s)'):format(torch.type(v), tostring(pcall(function() return #v end) and #v))
+  elseif type(v) == 'number' then
+    return tostring(v)
+  end
+  return torch.typename(v) or type(v)
+end
 local function try(label, f, ...)
   calls = calls + 1
-  log('  %s', label)
+  if VERBOSE == '2' then
+    local d = {}
+    for i = 1, select('#', ...) do d[i] = describe((select(i, ...))) end
+    log('  %s(%s)', label, table.concat(d, ', '))
+  else
+    log('  %s', label)
+  end
   return pcall(f, ...)
 end
 
@@ -154,7 +195,7 @@ local function some_tensor()
 end
 
 -- Something done to the pool from inside a metamethod or callback, mid-call.
-local function disturb()
+local function disturb_now()
   local k = rand(8)
   local t = some_tensor()
   if k == 1 then collectgarbage()
@@ -166,20 +207,23 @@ local function disturb()
   elseif k == 7 then pcall(t.transpose, t, 1, 2)
   else pool[rand(NSLOTS)] = nil; collectgarbage('step') end
 end
+local function disturb() drawing(side, disturb_now) end
+-- A metamethod: f run on the side generator.
+local function meta(f) return function(...) return drawing(side, f, ...) end end
 
 -- Values with hostile metamethods. Their lists end (__index gives nil past 4): an endless
 -- proxy makes any ipairs loop, in a script as in dlua's Lua code, run forever.
 local function hostile_table()
   local k = rand(6)
   if k == 1 and on(4) then -- a proxy list of tensors whose reads disturb the pool
-    return setmetatable({}, {__len = function() disturb(); return rand(4) end,
-      __index = function(_, i) disturb(); if type(i) == 'number' and i <= 4 then return some_tensor() end end})
+    return setmetatable({}, {__len = meta(function() disturb(); return rand(4) end),
+      __index = meta(function(_, i) disturb(); if type(i) == 'number' and i <= 4 then return some_tensor() end end)})
   elseif k == 2 and on(4) then -- a list whose __index raises
     return setmetatable({}, {__len = function() return 2 end,
       __index = function() error('hostile __index') end})
   elseif k == 3 and on(4) then -- a size list that changes under the reader
-    return setmetatable({2, 3}, {__len = function() disturb(); return rand(3) end,
-      __index = function(_, i) if type(i) == 'number' and i <= 4 then return number() end end})
+    return setmetatable({2, 3}, {__len = meta(function() disturb(); return rand(3) end),
+      __index = meta(function(_, i) if type(i) == 'number' and i <= 4 then return number() end end)})
   elseif k == 4 and on(2) then -- a table wearing a tensor's or storage's metatable
     return setmetatable({}, rand(2) == 1 and pick(T) or pick(S))
   elseif k == 5 then -- an __eq and __lt that disturb
@@ -196,13 +240,13 @@ end
 -- An object whose finalizer disturbs the pool, dropped at once: its __gc runs inside
 -- some later allocation, in the middle of whatever binding allocates.
 local function drop_finalizer()
-  setmetatable({}, {__gc = function() disturb() end})
+  setmetatable({}, {__gc = function() pcall(drawing, gcgen, disturb_now) end})
 end
 
 -- A Lua module whose forward misbehaves: raises, yields, disturbs, or returns its input.
 local Hostile = torch.class('nn.FuzzHostile', 'nn.Module')
 function Hostile:updateOutput(input)
-  local k = rand(5)
+  local k = drawing(side, rand, 5)
   if k == 1 then error('hostile updateOutput') end
   if k == 2 then coroutine.yield() end
   if k == 3 then disturb() end
@@ -483,10 +527,11 @@ step(0, function() -- an optimizer step whose closure disturbs the pool
   local params = type(slot) == 'table' and torch.isTensor(slot.params) and slot.params or some_tensor()
   local grads = rand(2) == 1 and some_tensor() or params:clone()
   local f = function()
-    if rand(3) == 1 then disturb() end
-    if rand(5) == 1 then error('hostile feval') end
-    if rand(6) == 1 then coroutine.yield() end
-    return rand(3), grads
+    local k = drawing(side, rand, 8)
+    if k == 1 then disturb() end
+    if k == 2 then error('hostile feval') end
+    if k == 3 then coroutine.yield() end
+    return k, grads
   end
   local algo = pick({optim.sgd, optim.adam, optim.rmsprop, optim.adagrad, optim.adamw, optim.adadelta})
   try('optim step', algo, f, params, {learningRate = 0.1, momentum = rand(2) - 1, weightDecay = rand(2) - 1}, st)
@@ -505,7 +550,7 @@ step(9, function() -- dl.fit with callbacks that yield, raise or disturb
   local model = nn.Sequential():add(nn.Linear(3, 2))
   local X, y = torch.FloatTensor(6, 3):uniform(), torch.LongTensor(6):random(1, 2)
   local function hostile()
-    local k = rand(3)
+    local k = drawing(side, rand, 3)
     if k == 1 then coroutine.yield() elseif k == 2 then error('hostile callback') else disturb() end
   end
   local opts = {epochs = 2, batchSize = 2, verbose = false, config = {learningRate = 0.1}}
@@ -591,7 +636,9 @@ while true do
     break
   end
   programs = programs + 1
-  log('program %d (state %d)', programs, state)
+  zombies = {}
+  log('program %d (state %d)', programs, main.s)
+  side.s = main.s ~ 0x5bd1e995
   local ok, err = pcall(function()
     pool = {}
     for i = 1, NSLOTS do pool[i] = new_value() end
@@ -603,11 +650,9 @@ while true do
   if not ok then log('  (program raised: %s)', tostring(err):sub(1, 120)) end
   undo_rawsets()
   pool = {}
-  if #zombies > 20 then zombies = {} end
   torch.setnumthreads(threads)
   if programs % 20 == 0 then collectgarbage() end
 end
 undo_rawsets()
-zombies = {}
 collectgarbage()
 print(('fuzz_state: done, %d programs, %d calls'):format(programs + nfixed, calls))
