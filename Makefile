@@ -126,12 +126,15 @@ fuzz: $(BUILD)/fuzz/fuzz_t7
 	cp -n tests/corpus/t7/* $(BUILD)/fuzz/corpus/
 	cd $(BUILD)/fuzz && ./fuzz_t7 -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 corpus
 
-# The stateful misuse driver under ASan + UBSan: make fuzz-api [FUZZ_TIME=1800] [FUZZ_SEED=n]
+# The stateful misuse driver under ASan + UBSan (docs/fuzzing.md):
+#   make fuzz-api [FUZZ_TIME=1800] [FUZZ_SEED=n] [FUZZ_SKIP=8,11] [FUZZ_VERBOSE=1]
 FUZZ_SEED ?= 1
+FUZZ_SKIP ?=
 fuzz-api:
 	@$(MAKE) -s BUILD=build-asan SAN=1 OPT=-O1 all
-	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  FUZZ_TIME=$(FUZZ_TIME) FUZZ_SEED=$(FUZZ_SEED) build-asan/dlua spec/fuzz_state_driver.lua
+	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=32 \
+	  UBSAN_OPTIONS=print_stacktrace=1 FUZZ_TIME=$(FUZZ_TIME) FUZZ_SEED=$(FUZZ_SEED) \
+	  FUZZ_SKIP=$(FUZZ_SKIP) build-asan/dlua spec/fuzz_state_driver.lua
 
 # The file readers on the paths scripts use (torch.load/deserialize, dl.readIDX,
 # dl.readCSV), mutated inputs under ASan + UBSan: make fuzz-files [FUZZ_TIME=600]
