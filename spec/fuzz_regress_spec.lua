@@ -18,6 +18,19 @@ local function survives(src)
 end
 
 describe('crashes the stateful fuzzer found', function()
+  -- dl_tensor_resize (src/core/tensor.c) grew the storage to offset + n, which wraps for
+  -- an empty view at a huge offset (legal: it reaches no element): resize(4) then made a
+  -- view 8 bytes before its storage, and fill, copy and cat wrote or read there.
+  it('resizing an empty view at a huge storage offset', function()
+    survives([[
+      local t = torch.FloatTensor(torch.FloatStorage(3), math.maxinteger, torch.LongStorage{0})
+      assert(not pcall(t.resize, t, 4))
+      t:fill(1)
+      local u = torch.FloatTensor():set(torch.FloatStorage(3), 2 ^ 62, torch.LongStorage{0})
+      assert(not pcall(u.resize, u, 2, 2))
+      assert(u:sum() == 0)]])
+  end)
+
   -- Family 8. s_call (src/lua/lt_storage.c) and t_call/dtype_of_class (src/lua/lt_tensor.c)
   -- index the constructor and type-name tables with the __dtype field of the class table
   -- they are called on, which a script can rawset or forge: ctors[99] is a wild call.

@@ -600,6 +600,50 @@ step(0, function() -- threads: small counts only
   try('setnumthreads', torch.setnumthreads, rand(3))
 end)
 
+-- The oracle beside the sanitizers: after every step, each tensor the pool reaches (and the
+-- tensor fields of pool modules and optimizer states) must fit in its storage, checked
+-- with the methods taken before any step could rawset them. A view past its storage is
+-- memory a later kernel would read or write out of bounds (found with or without ASan).
+local ORIG = {}
+for _, C in ipairs(T) do
+  ORIG[C] = {}
+  for _, k in ipairs({'dim', 'size', 'stride', 'storageOffset', 'storage', 'nElement'}) do
+    ORIG[C][k] = rawget(C, k)
+  end
+end
+local function view_fits(v)
+  local o = ORIG[getmetatable(v)]
+  if not o then return true end
+  local ok, fits, what = pcall(function()
+    if o.nElement(v) == 0 then return true end
+    local st = o.storage(v)
+    if not st then return true end
+    local last = o.storageOffset(v)
+    for d = 1, o.dim(v) do last = last + (o.size(v, d) - 1) * o.stride(v, d) end
+    return last >= 1 and last <= #st, ('last element at %d of a storage of %d'):format(last, #st)
+  end)
+  return not ok or fits, what
+end
+local function check_pool(label)
+  local function check(v, where)
+    if not ORIG[getmetatable(v)] then return end
+    local fits, what = view_fits(v)
+    if not fits then
+      fwrite(stderr, ('fuzz_state: a view past its storage (%s, %s) after step %s\n'):format(where, what, label))
+      os.exit(3)
+    end
+  end
+  for i = 1, NSLOTS do
+    local v = pool[i]
+    check(v, 'pool[' .. i .. ']')
+    if type(v) == 'table' and getmetatable(v) ~= nil and not ORIG[getmetatable(v)] and rawget(v, 'output') ~= nil then
+      for _, k in ipairs(sorted_keys(v)) do check(rawget(v, k), 'pool[' .. i .. '].' .. k) end
+    elseif type(v) == 'table' and type(rawget(v, 'state')) == 'table' then
+      for _, k in ipairs(sorted_keys(v.state)) do check(rawget(v.state, k), 'pool[' .. i .. '].state.' .. k) end
+    end
+  end
+end
+
 local active = {}
 for _, s in ipairs(steps) do if on(s.family) then active[#active + 1] = s.run end end
 
@@ -643,8 +687,10 @@ while true do
     pool = {}
     for i = 1, NSLOTS do pool[i] = new_value() end
     for _ = 1, 4 + rand(26) do
-      local okstep, e = pcall(pick(active))
+      local which = rand(#active)
+      local okstep, e = pcall(active[which])
       if not okstep then log('  (step raised: %s)', tostring(e):sub(1, 120)) end
+      check_pool(which)
     end
   end)
   if not ok then log('  (program raised: %s)', tostring(err):sub(1, 120)) end

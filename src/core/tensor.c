@@ -100,6 +100,9 @@ int dl_tensor_resize(dl_tensor *t, int ndim, const int64_t *size) {
     t->storage = dl_storage_new(t->dtype, n);
     t->offset = 0;
     failed = !t->storage;
+  } else if (t->offset > INT64_MAX - n) { /* an empty view may sit at any offset */
+    return dl_error("resize: sizes %s at storage offset %lld overflow",
+                    dl_sizestr(buf, sizeof buf, ndim, size), (long long)t->offset + 1);
   } else if (t->offset + n > t->storage->size) {
     failed = dl_storage_resize(t->storage, t->offset + n) != 0;
   }
