@@ -132,7 +132,7 @@ FUZZ_SEED ?= 1
 FUZZ_SKIP ?=
 fuzz-api:
 	@$(MAKE) -s BUILD=build-asan SAN=1 OPT=-O1 all
-	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=32 \
+	ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1:quarantine_size_mb=32:max_allocation_size_mb=2048 \
 	  UBSAN_OPTIONS=print_stacktrace=1 FUZZ_TIME=$(FUZZ_TIME) FUZZ_SEED=$(FUZZ_SEED) \
 	  FUZZ_SKIP=$(FUZZ_SKIP) build-asan/dlua spec/fuzz_state_driver.lua
 
