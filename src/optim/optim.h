@@ -74,10 +74,7 @@ int optim_axpby(dl_tensor *y, double alpha, const dl_tensor *x, double beta);
 /* Sum of absolute values. */
 int optim_asum(const dl_tensor *x, double *out);
 
-/* Confusion counts: mat (LongTensor k x k, contiguous) gets mat[t][p] += 1 for each
-   sample. pred is 1-D (class indices, 1-based) or 2-D (n x k scores: the arg-max is
-   taken, the first on ties); target likewise (indices, or n x k one-hot rows). A
-   target <= 0 is a missing label and is skipped, as in Torch7. Any type. */
-int optim_confusion_add(dl_tensor *mat, const dl_tensor *pred, const dl_tensor *target);
+/* Confusion counts moved to metrics.h. */
+#include "metrics.h"
 
 #endif
