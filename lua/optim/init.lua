@@ -43,6 +43,8 @@ require 'optim.asgd'
 require 'optim.rprop'
 require 'optim.lbfgs'
 require 'optim.cg'
+require 'optim.lswolfe'
+require 'optim.polyinterp'
 require 'optim.ConfusionMatrix'
 require 'optim.Logger'
 
