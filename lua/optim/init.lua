@@ -25,6 +25,13 @@ function optim._eval(fn, opfunc, x)
    return fx, dfdx
 end
 
+-- Whether v can be called: a function, or a table or userdata with __call.
+function optim._callable(v)
+   if type(v) == 'function' then return true end
+   local mt = getmetatable(v)
+   return type(mt) == 'table' and mt.__call ~= nil
+end
+
 -- A state buffer: a new contiguous tensor of x's type and sizes, filled with value.
 -- Made once per state table and reused at every step.
 function optim._buffer(x, value)
@@ -45,6 +52,10 @@ require 'optim.lbfgs'
 require 'optim.cg'
 require 'optim.lswolfe'
 require 'optim.polyinterp'
+require 'optim.cmaes'
+require 'optim.de'
+require 'optim.fista'
+require 'optim.checkgrad'
 require 'optim.ConfusionMatrix'
 require 'optim.Logger'
 

@@ -33,7 +33,7 @@ local function checknumber(i, name, v)
 end
 
 function optim.lswolfe(opfunc, x, t, d, f, g, gtd, options)
-   if type(opfunc) ~= 'function' and not (getmetatable(opfunc) or {}).__call then
+   if not optim._callable(opfunc) then
       error('optim.lswolfe: argument 1 (opfunc): expected a function, got '
             .. torch.type(opfunc), 2)
    end
