@@ -119,6 +119,73 @@ describe('optim.ConfusionMatrix', function()
       -- nothing of the failed batches was counted
       assert.are.same({{0, 0, 0}, {0, 0, 0}, {0, 0, 0}}, c.mat:totable())
    end)
+
+   it('farFrr: false rejection and false acceptance rates per class', function()
+      -- the example: rows 4, 4, 2; FRR = 1 - diagonal/row = 1/4, 1/2, 0;
+      -- FAR_1 = mean(mat[2][1]/4, mat[3][1]/2) = mean(1/4, 0), and likewise 1/8 for all
+      local classFrrs, classFars, frrs, fars = filled():farFrr()
+      near(classFrrs[1], 0.25); near(classFrrs[2], 0.5); near(classFrrs[3], 0)
+      for i = 1, 3 do near(classFars[i], 0.125) end
+      assert.are.same(classFrrs:totable(), frrs:totable())
+      assert.are.same(classFars:totable(), fars:totable())
+      -- a class without samples: -1 in the per-class tensors, left out of the others
+      local c = optim.ConfusionMatrix(3)
+      c.mat:copy(torch.LongTensor({{2, 0, 1}, {0, 0, 0}, {1, 0, 3}}))
+      classFrrs, classFars, frrs, fars = c:farFrr()
+      local function close(expected, t)
+         assert.are.equal(#expected, t:size(1))
+         for i = 1, #expected do near(t[i], expected[i], 1e-15) end
+      end
+      close({1 / 3, -1, 0.25}, classFrrs)
+      -- FAR_1 = mat[3][1]/4 (class 2 has no samples), FAR_3 = mat[1][3]/3
+      close({0.25, -1, 1 / 3}, classFars)
+      close({1 / 3, 0.25}, frrs)
+      close({0.25, 1 / 3}, fars)
+      -- Torch7's test: the identity (as a DoubleTensor in mat) has no errors
+      c = optim.ConfusionMatrix(10)
+      c.mat = torch.eye(10, 10)
+      classFrrs, classFars = c:farFrr()
+      assert.are.equal(0, classFrrs:sum() + classFars:sum())
+   end)
+
+   it('render: the row-normalised matrix as an image, sorted, with a legend', function()
+      -- fractions per row: t1 .75 .25 0, t2 .25 .5 .25, t3 0 0 1; accuracies .75 .5 1
+      local img, order = filled():render('score', false, 4, 10)
+      assert.are.same({3, 12, 22}, img:size():totable())
+      assert.are.same({3, 1, 2}, order:totable())
+      local function px(r, c) return {img[1][r][c], img[2][r][c], img[3][r][c]} end
+      assert.are.same({1, 1, 1}, px(2, 2))          -- (class 3, class 3)
+      assert.are.same({0, 0, 0}, px(2, 6))          -- (3, 1)
+      assert.are.same({0.75, 0.75, 0.75}, px(6, 6)) -- (1, 1)
+      assert.are.same({0.25, 0.25, 0.25}, px(10, 6))-- (2, 1)
+      assert.are.same({0.5, 0.5, 0.5}, px(11, 11))  -- (2, 2)
+      assert.are.same({0.1, 0.1, 0.1}, px(4, 3))    -- grid
+      assert.are.same({0.1, 0.1, 0.1}, px(7, 8))
+      -- legend of row 1 (class 3: 2 samples of the largest 4): a frequency bar of
+      -- 0.5*8 = 4 pixels, grey level 0.5*0.9 + 0.1 = 0.55 tinted blue, then black; its
+      -- accuracy bar is 8 pixels of white
+      local gs = 0.55
+      for c = 14, 17 do
+         near(img[1][2][c], gs * 0.5 + 0.2); near(img[3][2][c], gs * 0.8 + 0.2)
+      end
+      assert.are.same({0, 0, 0}, px(2, 18))
+      for c = 14, 21 do assert.are.same({1, 1, 1}, px(3, c)) end
+      assert.are.same({0, 0, 0}, px(3, 13))
+      -- by occurrence: rows 4, 4, 2 samples, ties in class order
+      local _, byCount = filled():render('occurrence', false, 4, 0)
+      assert.are.same({1, 2, 3}, byCount:totable())
+      -- the defaults: blocks of 25, a 200-pixel legend
+      assert.are.same({3, 75, 275}, filled():render():size():totable())
+   end)
+
+   it('render and farFrr reject bad arguments', function()
+      local c = filled()
+      raises(function() c:render('name') end, 'ConfusionMatrix.render: sortmode', 'name')
+      raises(function() c:render('score', false, 1) end, 'ConfusionMatrix.render: block')
+      raises(function() c:render('score', false, 4, -1) end, 'legendwidth')
+      c.mat = torch.LongTensor(2, 3)
+      raises(function() c:farFrr() end, 'ConfusionMatrix.farFrr: mat must be a square matrix')
+   end)
 end)
 
 local function readfile(path)
@@ -236,6 +303,15 @@ describe('optim.Logger', function()
       local n = 0
       for _, e in ipairs(els) do if e.tag == 'polyline' then n = n + 1 end end
       assert.are.equal(1, n)
+   end)
+
+   it('display sets the flag showPlot, and plot still writes the file', function()
+      local log = optim.Logger(dir .. '/d.log')
+      log:setNames{'a'}
+      log:add{1}; log:add{2}
+      assert.are.equal(log, log:display(false))
+      assert.is_false(log.showPlot)
+      assert.are.equal(dir .. '/d.log.svg', log:plot())
    end)
 
    it('log scale', function()

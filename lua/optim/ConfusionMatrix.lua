@@ -206,3 +206,140 @@ function ConfusionMatrix:__tostring__()
    table.insert(str, ' + average F1: ' .. num(self.averageF1 * 100) .. '%')
    return table.concat(str)
 end
+
+-- The counts as a Lua table of rows, from mat (which a script may have replaced by a
+-- tensor of another type, as Torch7's tests do) and its number of classes.
+local function counts(self, fn)
+   local mat = self.mat
+   if not torch.isTensor(mat) or mat:dim() ~= 2 or mat:size(1) ~= mat:size(2) then
+      error('ConfusionMatrix.' .. fn .. ': mat must be a square matrix of counts', 3)
+   end
+   return mat:totable(), mat:size(1)
+end
+
+-- conf:farFrr() -> classFrrs, classFars, frrs, fars: per class i, the false rejection rate
+-- 1 - mat[i][i]/row_i, and the false acceptance rate, the mean over the other classes j
+-- with samples of mat[j][i]/row_j (Torch7's definitions). classFrrs and classFars have one
+-- entry per class, -1 for a class without samples; frrs and fars hold the classes with
+-- samples only. A FAR is NaN when no other class has samples. DoubleTensors.
+function ConfusionMatrix:farFrr()
+   local m, k = counts(self, 'farFrr')
+   local rows = {}
+   for i = 1, k do
+      rows[i] = 0
+      for j = 1, k do rows[i] = rows[i] + m[i][j] end
+   end
+   local classFrrs = torch.DoubleTensor(k):fill(-1)
+   local classFars = torch.DoubleTensor(k):fill(-1)
+   local frrs, fars = {}, {}
+   for i = 1, k do
+      if rows[i] ~= 0 then
+         local frr = 1 - m[i][i] / rows[i]
+         local num, den = 0, 0
+         for j = 1, k do
+            if j ~= i and rows[j] ~= 0 then
+               num, den = num + m[j][i] / rows[j], den + 1
+            end
+         end
+         local far = num / den
+         classFrrs[i], classFars[i] = frr, far
+         frrs[#frrs + 1], fars[#fars + 1] = frr, far
+      end
+   end
+   local function tensor(t)
+      if #t == 0 then return torch.DoubleTensor() end
+      return torch.DoubleTensor(t)
+   end
+   return classFrrs, classFars, tensor(frrs), tensor(fars)
+end
+
+-- conf:render([sortmode [, display [, block [, legendwidth]]]]) -> image, order
+-- The matrix as a 3 x (k*block) x (k*block + legendwidth) DoubleTensor image in [0, 1]:
+-- cell (t, p) is a block x block square whose grey level is the fraction of class t's
+-- samples predicted as p (white = all), with grid lines of level 0.1. Classes are
+-- ordered by accuracy ('score', the default) or by number of samples ('occurrence'),
+-- best first; order[i] is the class in row and column i. Each row's legend strip
+-- (black) holds two bars: on top, in blue, the class's share of the samples relative to
+-- the most frequent class; below, in grey, its accuracy. (Torch7 drew with Qt, numbers
+-- and names included; this image has no text.) With display true, the image is shown
+-- with image.display when an image package provides it.
+function ConfusionMatrix:render(sortmode, display, block, legendwidth)
+   sortmode = sortmode or 'score'
+   block = block or 25
+   legendwidth = legendwidth or 200
+   if sortmode ~= 'score' and sortmode ~= 'occurrence' then
+      error("ConfusionMatrix.render: sortmode must be 'score' or 'occurrence', got "
+            .. tostring(sortmode), 2)
+   end
+   if math.type(block) ~= 'integer' and not (type(block) == 'number' and block % 1 == 0)
+      or block < 2 then
+      error('ConfusionMatrix.render: block must be an integer >= 2, got ' .. tostring(block), 2)
+   end
+   if type(legendwidth) ~= 'number' or legendwidth % 1 ~= 0 or legendwidth < 0 then
+      error('ConfusionMatrix.render: legendwidth must be an integer >= 0, got '
+            .. tostring(legendwidth), 2)
+   end
+   block, legendwidth = math.tointeger(block), math.tointeger(legendwidth)
+   local m, k = counts(self, 'render')
+   local frac, freq, acc = {}, {}, {}
+   local total, correct, maxfreq = 0, 0, 0
+   for t = 1, k do
+      local row = 0
+      for p = 1, k do row = row + m[t][p] end
+      frac[t] = {}
+      for p = 1, k do frac[t][p] = m[t][p] / math.max(row, 1) end
+      freq[t], acc[t] = row, frac[t][t]
+      total, correct, maxfreq = total + row, correct + m[t][t], math.max(maxfreq, row)
+   end
+   local key = sortmode == 'score' and acc or freq
+   local order = {}
+   for t = 1, k do order[t] = t end
+   table.sort(order, function(a, b)
+      if key[a] ~= key[b] then return key[a] > key[b] end
+      return a < b
+   end)
+
+   local side = k * block
+   local img = torch.DoubleTensor(3, side, side + legendwidth):zero()
+   local function rect(r0, c0, h, w, rgb)
+      if h <= 0 or w <= 0 then return end
+      for c = 1, 3 do img[c]:narrow(1, r0, h):narrow(2, c0, w):fill(rgb[c]) end
+   end
+   for i = 1, k do
+      for j = 1, k do
+         local v = frac[order[i]][order[j]]
+         rect((i - 1) * block + 1, (j - 1) * block + 1, block, block, {v, v, v})
+      end
+   end
+   for i = 1, k do   -- the grid
+      rect(i * block, 1, 1, side, {0.1, 0.1, 0.1})
+      rect(1, i * block, side, 1, {0.1, 0.1, 0.1})
+   end
+   if legendwidth > 2 then
+      local half = block // 2
+      for i = 1, k do
+         local t, r0 = order[i], (i - 1) * block + 1
+         local share = maxfreq > 0 and freq[t] / maxfreq or 0
+         local gs = share * 0.9 + 0.1
+         rect(r0 + 1, side + 2, half - 1, math.floor(share * (legendwidth - 2) + 0.5),
+              {gs * 0.5 + 0.2, gs * 0.5 + 0.2, gs * 0.8 + 0.2})
+         local ga = acc[t] * 0.8 + 0.2
+         rect(r0 + half, side + 2, block - half - 1, math.floor(acc[t] * (legendwidth - 2) + 0.5),
+              {ga, ga, ga})
+      end
+   end
+   if display then
+      local ok, image = pcall(require, 'image')
+      if ok and type(image) == 'table' and image.display then
+         local perclass, n = 0, 0
+         for t = 1, k do if freq[t] > 0 then perclass, n = perclass + acc[t], n + 1 end end
+         image.display{image = img, legend = string.format(
+            'Confusion matrix [sorted by %s, global accuracy = %0.3f%%, per-class accuracy = %0.3f%%]',
+            sortmode == 'score' and 'scores' or 'occurrences', correct / total * 100,
+            perclass / n * 100)}
+      else
+         print('ConfusionMatrix.render: no image.display here; save the returned tensor instead')
+      end
+   end
+   return img, torch.LongTensor(order)
+end

@@ -138,6 +138,13 @@ function Logger:setlogscale(value)
    self.logscale = value
 end
 
+-- logger:display(on): Torch7's switch for showing the plot in a gnuplot window. Kept as
+-- the flag showPlot; dlua has no plot window, and plot() writes the SVG file either way.
+function Logger:display(on)
+   self.showPlot = on
+   return self
+end
+
 ------------------------------------------------------------------------------------------
 -- SVG plot
 
