@@ -123,6 +123,14 @@ describe('optim.adam', function()
             {{0.9000000316227665, -1.9000000079056933}, {0.8004122825258161, -1.8001664992234343}},
             1e-12)
    end)
+   it('learningRateDecay: lr/(1 + (t-1)*decay)', function()
+      -- the first step is as without decay; the second, from the same state, is half of
+      -- the undecayed second step (decay 1, t - 1 = 1)
+      local x1 = {0.9000000316227665, -1.9000000079056933}
+      local x2 = {0.8004122825258161, -1.8001664992234343}
+      steps('adam', {learningRate = 0.1, learningRateDecay = 1},
+            {x1, {x1[1] + (x2[1] - x1[1]) / 2, x1[2] + (x2[2] - x1[2]) / 2}}, 1e-12)
+   end)
 end)
 
 describe('optim.adamw', function()
@@ -145,6 +153,17 @@ describe('optim.adamax', function()
       steps('adamax', {learningRate = 0.1},
             {{0.9, -1.9}, {0.9 - 0.1 / 0.19 * 0.18 / 0.999, -1.9 + 0.1 / 0.19 * 0.74 / 3.996}},
             1e-12)
+   end)
+   it('weightDecay, without writing the gradient', function()
+      -- g0 = (1, -4) + 0.5*(1, -2) = (1.5, -5): m = (0.15, -0.5), u = |g0|, x -= m/u;
+      -- g1 = (0.9, -3.8) + 0.5*(0.9, -1.9) = (1.35, -4.75): m = (0.27, -0.925),
+      -- u = max(0.999*(1.5, 5), |g1|) = (1.4985, 4.995)
+      steps('adamax', {learningRate = 0.1, weightDecay = 0.5},
+            {{0.9, -1.9}, {0.9 - 0.1 / 0.19 * 0.27 / 1.4985, -1.9 + 0.1 / 0.19 * 0.925 / 4.995}},
+            1e-12)
+      local g = torch.DoubleTensor({1, -4})
+      optim.adamax(function() return 0, g end, torch.DoubleTensor({1, -2}), {weightDecay = 0.5})
+      assert.are.same({1, -4}, g:totable())
    end)
 end)
 
@@ -171,6 +190,11 @@ describe('optim.rmsprop', function()
       steps('rmsprop', {learningRate = 0.01},
             {{1 - 0.01 / (0.1 + 1e-8), -2 + 0.04 / (0.4 + 1e-8)},
              {0.8329179752650592, -1.8309433291098638}}, 1e-12)
+   end)
+   it('initialMean: the first value of m', function()
+      -- m = 0.99*1 + 0.01*g0^2 = (1, 1.15)
+      steps('rmsprop', {learningRate = 0.01, initialMean = 1},
+            {{1 - 0.01 / (1 + 1e-8), -2 + 0.04 / (math.sqrt(1.15) + 1e-8)}}, 1e-12)
    end)
 end)
 

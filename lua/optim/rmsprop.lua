@@ -1,7 +1,8 @@
 --[[ RMSprop (Tieleman and Hinton, 2012), as Torch7's optim.rmsprop:
 m = alpha*m + (1-alpha)*g^2; x = x - lr * g / (sqrt(m) + epsilon).
 
-config: learningRate (1e-2), alpha (0.99), epsilon (1e-8), weightDecay (0).
+config: learningRate (1e-2), alpha (0.99), epsilon (1e-8), weightDecay (0),
+initialMean (0: the first value of m).
 state: m. Returns x, {f(x)}.
 ]]
 local K = torch._optim
@@ -13,10 +14,11 @@ function optim.rmsprop(opfunc, x, config, state)
    local alpha = config.alpha or 0.99
    local epsilon = config.epsilon or 1e-8
    local wd = config.weightDecay or 0
+   local mfill = config.initialMean or 0
 
    local fx, dfdx = optim._eval('optim.rmsprop', opfunc, x)
 
-   state.m = state.m or optim._buffer(x)
+   state.m = state.m or optim._buffer(x, mfill)
    K.rmsprop(x, dfdx, state.m, lr, alpha, epsilon, wd)
 
    return x, {fx}
