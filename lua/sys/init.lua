@@ -1,7 +1,7 @@
 -- sys: Torch7's small system package (clocks, shell commands, colours). Names and
 -- results as in Torch7's sys on Linux. See docs/sys.md.
 local paths = require 'paths'
-local core = require 'torch.core' -- for its monotonic clock (torch._clock)
+local torch = require 'torch.util' -- torch.core with torch._walltime
 
 local sys = {}
 _G.sys = sys
@@ -9,12 +9,9 @@ package.loaded.sys = sys
 
 -- sys.clock(): seconds since the epoch, with sub-microsecond resolution. The value is
 -- the wall-clock time at load plus the monotonic time elapsed since, so that differences
--- of two readings are never negative even if the system clock is set meanwhile.
-local origin_wall = os.time()
-local origin_mono = core._clock()
-function sys.clock()
-   return origin_wall + (core._clock() - origin_mono)
-end
+-- of two readings are never negative even if the system clock is set meanwhile (the
+-- clock of torch.tic).
+sys.clock = torch._walltime
 
 -- sys.tic() / sys.toc([verbose]): a single stopwatch, as Matlab's: toc returns the
 -- seconds since the last tic (and prints them when verbose is true).

@@ -13,5 +13,6 @@ require 'torch.apply'     -- apply, map, map2
 require 'torch.Timer'
 require 'torch.CmdLine'
 require 'torch.Tester'
+require 'torch.util'    -- packageLuaPath, include, tic, toc, totable
 
 return torch
