@@ -1,4 +1,5 @@
-/* The .t7 byte-level cursor and the structural walker. */
+/* The .t7 byte-level cursor, the tensor and storage checks of torch.load (t7_check.c)
+   and the structural walker that runs them. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,6 +7,7 @@
 #include "check.h"
 #include "core/error.h"
 #include "io/t7.h"
+#include "io/t7_check.h"
 
 static int has(const char *msg, const char *part) { return strstr(msg, part) != NULL; }
 
@@ -168,7 +170,7 @@ static void test_scan(int ascii) {
     int64_t bad = 3;
     memcpy(copy + off, &bad, 8);
     io_t7_open_mem(&c, copy, n, 1, 0);
-    CHECK(io_t7_scan(&c, NULL) < 0 && has(dl_errmsg(), "reaches element 4 of a storage of 3"));
+    CHECK(io_t7_scan(&c, NULL) < 0 && has(dl_errmsg(), "need 4 elements, storage has 3"));
     io_t7_close(&c);
   }
   free(copy);
@@ -219,6 +221,163 @@ static void test_scan_tensor_offsets(void) {
   }
 }
 
+
+/* A tensor header written with the cursor's writers, then read back. */
+static int header_of(int32_t nd, const int64_t *size, const int64_t *stride, int64_t offset,
+                     io_t7_tensor_header *h) {
+  io_t7 c;
+  io_t7_open_mem(&c, NULL, 0, 1, 1);
+  io_t7_write_int(&c, nd);
+  if (nd > 0 && nd <= DL_MAXDIM) {
+    io_t7_write(&c, IO_T7_LONG, size, nd), io_t7_write(&c, IO_T7_LONG, stride, nd);
+    io_t7_write_long(&c, offset);
+  }
+  io_t7_seek(&c, 0);
+  int r = io_t7_read_tensor_header(&c, DL_FLOAT, h);
+  io_t7_close(&c);
+  return r;
+}
+
+static void test_tensor_header(void) {
+  io_t7_tensor_header h;
+  int64_t size[2] = {2, 3}, stride[2] = {3, 1};
+  CHECK(header_of(2, size, stride, 1, &h) == 0 && h.ndim == 2 && h.size[1] == 3 && h.offset == 1);
+  CHECK(header_of(17, size, stride, 1, &h) < 0 && has(dl_errmsg(), "torch.FloatTensor with 17 dimensions"));
+  CHECK(header_of(-1, size, stride, 1, &h) < 0 && has(dl_errmsg(), "-1 dimensions"));
+  /* a header cut short names what is missing */
+  io_t7 c;
+  io_t7_open_mem(&c, NULL, 0, 1, 1);
+  io_t7_write_int(&c, 2), io_t7_write_long(&c, 2);
+  io_t7_seek(&c, 0);
+  CHECK(io_t7_read_tensor_header(&c, DL_FLOAT, &h) < 0 && has(dl_errmsg(), "the sizes of a tensor"));
+  io_t7_close(&c);
+}
+
+static void test_read_storage(void) {
+  io_t7 c;
+  dl_storage *s = dl_storage_new(DL_DOUBLE, 0);
+  double v[2] = {1.5, -2};
+  io_t7_open_mem(&c, NULL, 0, 1, 1);
+  io_t7_write_long(&c, 2), io_t7_write(&c, IO_T7_DOUBLE, v, 2);
+  io_t7_seek(&c, 0);
+  CHECK(io_t7_read_storage(&c, s) == 0 && s->size == 2 && ((double *)s->data)[1] == -2);
+  io_t7_close(&c);
+  /* sizes whose byte counts overflow, or that the bytes left cannot hold: refused before
+     the storage grows */
+  int64_t bad[] = {-1, INT64_MAX, INT64_MAX / 8 + 1, (int64_t)1 << 61, 3};
+  for (int i = 0; i < 5; i++) {
+    io_t7_open_mem(&c, NULL, 0, 1, 1);
+    io_t7_write_long(&c, bad[i]), io_t7_write(&c, IO_T7_DOUBLE, v, 2);
+    io_t7_seek(&c, 0);
+    CHECK(io_t7_read_storage(&c, s) < 0 && s->size == 2);
+    CHECK(has(dl_errmsg(), bad[i] < 0 ? "negative count" : "the data of a storage"));
+    io_t7_close(&c);
+  }
+  /* 'b32' longs widen into 8-byte elements */
+  dl_storage *l = dl_storage_new(DL_LONG, 0);
+  unsigned char b32[12] = {2, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 7, 0, 0, 0};
+  io_t7_open_mem(&c, b32, 12, 1, 0);
+  c.longsize = 4;
+  CHECK(io_t7_read_storage(&c, l) == 0 && l->size == 2 && ((int64_t *)l->data)[0] == -1);
+  io_t7_close(&c);
+  dl_storage_release(l);
+  dl_storage_release(s);
+}
+
+static int set_fails(const io_t7_tensor_header *h, dl_storage *s, int expanded, const char *text) {
+  dl_tensor t;
+  dl_tensor_init(&t, DL_FLOAT);
+  int r = io_t7_set_tensor(&t, h, s, 99, expanded);
+  int unchanged = t.ndim == 0 && t.storage == NULL;
+  dl_tensor_free(&t);
+  if (r == 0) return 0;
+  if (!has(dl_errmsg(), text)) fprintf(stderr, "error '%s' lacks '%s'\n", dl_errmsg(), text);
+  return unchanged && has(dl_errmsg(), text);
+}
+
+static void test_set_tensor(void) {
+  dl_storage *s = dl_storage_new(DL_FLOAT, 6), *d = dl_storage_new(DL_DOUBLE, 6);
+  io_t7_tensor_header h = {2, {2, 3}, {3, 1}, 1, 0};
+  dl_tensor t;
+  dl_tensor_init(&t, DL_FLOAT);
+  CHECK(io_t7_set_tensor(&t, &h, s, 0, 0) == 0 && t.storage == s && t.size[1] == 3);
+  dl_tensor_free(&t);
+  CHECK(set_fails(&h, d, 0, "torch.FloatTensor on a torch.DoubleStorage at byte offset 99"));
+  CHECK(set_fails(&h, NULL, 0, "storage has 0"));
+  h.offset = 2;
+  CHECK(set_fails(&h, s, 0, "need 7 elements, storage has 6"));
+  int64_t offsets[] = {0, -1, INT64_MIN};
+  for (int i = 0; i < 3; i++) {
+    h.offset = offsets[i];
+    CHECK(set_fails(&h, s, 0, "must be >= 1"));
+  }
+  /* offset + reach wraps: each term fits, their sum does not */
+  h.offset = INT64_MAX;
+  CHECK(set_fails(&h, s, 0, "overflow"));
+  h.offset = 1;
+  h.stride[0] = -3;
+  CHECK(set_fails(&h, s, 0, "stride -3 in dimension 1"));
+  h.stride[0] = 3, h.size[1] = -1;
+  CHECK(set_fails(&h, s, 0, "size -1, stride 1 in dimension 2"));
+  /* (size - 1) * stride wraps */
+  h.size[0] = 3, h.stride[0] = INT64_MAX / 2 + 1, h.size[1] = 1;
+  CHECK(set_fails(&h, s, 0, "overflow"));
+  /* the element count wraps */
+  h.size[0] = h.size[1] = (int64_t)1 << 40, h.stride[0] = h.stride[1] = 0;
+  CHECK(set_fails(&h, s, 0, "overflow"));
+  /* stride 0: a legal view far larger than its storage, refused unless expanded */
+  h.ndim = 1, h.size[0] = IO_T7_EXPAND_FLOOR + 1, h.stride[0] = 0;
+  CHECK(set_fails(&h, s, 0, "refused (more than 16 times its storage"));
+  dl_tensor_init(&t, DL_FLOAT);
+  CHECK(io_t7_set_tensor(&t, &h, s, 0, 1) == 0 && dl_tensor_numel(&t) == IO_T7_EXPAND_FLOOR + 1);
+  dl_tensor_free(&t);
+  h.size[0] = IO_T7_EXPAND_FLOOR; /* at the floor: accepted */
+  dl_tensor_init(&t, DL_FLOAT);
+  CHECK(io_t7_set_tensor(&t, &h, s, 0, 0) == 0);
+  dl_tensor_free(&t);
+  /* an empty tensor keeps its storage; so does one of size 0 far past it */
+  io_t7_tensor_header e = {0, {0}, {0}, 1, 0};
+  dl_tensor_init(&t, DL_FLOAT);
+  CHECK(io_t7_set_tensor(&t, &e, s, 0, 0) == 0 && t.ndim == 0 && t.storage == s);
+  e.ndim = 1, e.offset = INT64_MAX;
+  CHECK(io_t7_set_tensor(&t, &e, s, 0, 0) == 0 && dl_tensor_numel(&t) == 0);
+  dl_tensor_free(&t);
+  dl_storage_release(s);
+  dl_storage_release(d);
+}
+
+/* The walker hands each tensor it accepts to the callback, on its live storage. */
+static void count_tensor(const struct dl_tensor *t, void *ud) {
+  int64_t *sum = ud;
+  *sum += (int64_t)((const float *)dl_tensor_data(t))[0];
+}
+
+static void test_scan_callback(void) {
+  io_t7 c;
+  io_t7_open_mem(&c, NULL, 0, 1, 1);
+  build_object(&c);
+  io_t7_seek(&c, 0);
+  int64_t sum = 0;
+  io_t7_scan_opts opts = {NULL, 0, count_tensor, &sum};
+  CHECK(io_t7_scan(&c, &opts) == 0 && sum == 2);
+  io_t7_close(&c);
+}
+
+/* Counts whose byte size wraps are refused by the writers, not passed to memcpy. */
+static void test_write_overflow(void) {
+  io_t7 c;
+  CHECK(io_t7_open_mem(&c, NULL, -1, 1, 1) < 0 && has(dl_errmsg(), "invalid length"));
+  io_t7_close(&c);
+  io_t7_open_mem(&c, NULL, 0, 1, 1);
+  double d = 0;
+  CHECK(io_t7_write(&c, IO_T7_DOUBLE, &d, INT64_MAX / 8 + 1) < 0 && has(dl_errmsg(), "overflow"));
+  CHECK(io_t7_write(&c, IO_T7_LONG, &d, INT64_MAX / 4) < 0 && has(dl_errmsg(), "overflow"));
+  CHECK(io_t7_write_raw(&c, &d, -8) < 0 && has(dl_errmsg(), "negative"));
+  CHECK(io_t7_write_raw(&c, &d, INT64_MAX - 2) < 0 && has(dl_errmsg(), "overflows"));
+  CHECK(c.size == 0);
+  io_t7_close(&c);
+}
+
 int main(void) {
   test_scan_tensor_offsets();
   test_binary_roundtrip();
@@ -229,5 +388,10 @@ int main(void) {
   test_scan(0);
   test_scan(1);
   test_scan_refusals();
+  test_tensor_header();
+  test_read_storage();
+  test_set_tensor();
+  test_scan_callback();
+  test_write_overflow();
   return check_done("test_t7");
 }

@@ -9,6 +9,7 @@
 #include "../core/error.h"
 #include "../core/tensor.h"
 #include "t7.h"
+#include "t7_check.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define T7_SWAP 1
@@ -68,6 +69,10 @@ int io_t7_open_file(io_t7 *c, const char *path, const char *mode) {
 
 int io_t7_open_mem(io_t7 *c, const void *data, int64_t len, int canread, int canwrite) {
   init(c);
+  if (len < 0 || (uint64_t)len > SIZE_MAX) {
+    c->closed = 1;
+    return dl_error("MemoryFile: invalid length %lld", (long long)len);
+  }
   c->canread = canread;
   c->canwrite = canwrite;
   c->cap = len > 64 ? len : 64;
@@ -138,6 +143,7 @@ static int get_bytes(io_t7 *c, void *dst, int64_t n) {
 
 static int put_bytes(io_t7 *c, const void *src, int64_t n) {
   if (n == 0) return 0;
+  if (n < 0) return dl_error("write: negative count %lld", (long long)n);
   if (c->fp) {
     if (c->lastop == 'r' && fseeko(c->fp, c->pos, SEEK_SET) != 0)
       return dl_error("write: seek failed: %s", strerror(errno));
@@ -339,6 +345,9 @@ int io_t7_read(io_t7 *c, io_t7_kind k, void *dst, int64_t n, const char *what) {
 int io_t7_write(io_t7 *c, io_t7_kind k, const void *src, int64_t n) {
   if (check_open(c, 1) < 0) return -1;
   if (n < 0) return dl_error("write: negative count %lld", (long long)n);
+  /* n elements of up to 8 bytes, in memory and in the file: n * size must not wrap */
+  if (n > INT64_MAX / 8)
+    return dl_error("write: %lld %ss overflow the byte count", (long long)n, kind_name[k]);
   return c->ascii ? write_ascii(c, k, src, n) : write_binary(c, k, src, n);
 }
 
@@ -389,26 +398,24 @@ int io_t7_read_line(io_t7 *c, char **out, int64_t *len) {
   return 0;
 }
 
-/* ---- the structural walker ---- */
-
-static const char *storage_names[DL_NTYPES] = {"torch.FloatStorage", "torch.DoubleStorage",
-                                              "torch.LongStorage", "torch.ByteStorage"};
-static const char *tensor_names[DL_NTYPES] = {"torch.FloatTensor", "torch.DoubleTensor",
-                                             "torch.LongTensor", "torch.ByteTensor"};
-static const io_t7_kind dtype_kind[DL_NTYPES] = {IO_T7_FLOAT, IO_T7_DOUBLE, IO_T7_LONG, IO_T7_BYTE};
+/* ---- the structural walker ----
+   File.lua's readObject in C, for C programs and the fuzz target: storages and tensors
+   are read and checked by the same functions the Lua binding calls (t7_check.c), so
+   what is walked here is what torch.load really runs; only the tables and class
+   objects, which hold no sizes, are walked here instead of in Lua. */
 
 #define SCAN_MAXDEPTH 2000
 #define SCAN_MAXNAME 1024
 
-/* What an object index stands for: a table, a storage or a tensor of a dtype. */
+/* What an object index stands for: a table, a storage, a tensor or another class. */
 enum { OBJ_TABLE = 1, OBJ_STORAGE = 2, OBJ_TENSOR = 3, OBJ_OTHER = 4 };
-typedef struct { int32_t key; int8_t used, what, dtype; int64_t size; } scan_slot;
+typedef struct { int32_t key; int8_t used, what; dl_storage *storage; } scan_slot;
 
 typedef struct {
   io_t7 *c;
+  const io_t7_scan_opts *opts;
   scan_slot *slot;
   int64_t cap, n;
-  int (*known)(const char *);
   int depth;
 } scanner;
 
@@ -472,56 +479,30 @@ static int scan_name(io_t7 *c, char *buf, int cap, const char *what) {
   return 0;
 }
 
-static int scan_object(scanner *s, int *what, int *dtype, int64_t *size);
+/* *what: 0 for nil, -1 for a number, string or boolean, else OBJ_*; *storage: the
+   storage when it is one (owned by the object index). */
+static int scan_object(scanner *s, int *what, dl_storage **storage);
 
-static int scan_storage(scanner *s, int dt, int64_t *size) {
+static int scan_tensor(scanner *s, dl_dtype dt) {
   io_t7 *c = s->c;
-  if (io_t7_read_long(c, size, "the size of a storage") < 0) return -1;
-  return skip(c, dtype_kind[dt], *size, "the data of a storage");
-}
-
-static int scan_tensor(scanner *s, int dt) {
-  io_t7 *c = s->c;
-  int32_t nd;
-  int64_t size[DL_MAXDIM], stride[DL_MAXDIM], offset, at = c->pos;
-  if (io_t7_read_int(c, &nd, "the dimension count of a tensor") < 0) return -1;
-  if (nd < 0 || nd > DL_MAXDIM)
-    return dl_error("t7: corrupt file: tensor with %d dimensions at byte offset %lld (at most %d)",
-                    nd, (long long)at, DL_MAXDIM);
-  if (io_t7_read(c, IO_T7_LONG, size, nd, "the sizes of a tensor") < 0 ||
-      io_t7_read(c, IO_T7_LONG, stride, nd, "the strides of a tensor") < 0 ||
-      io_t7_read_long(c, &offset, "the storage offset of a tensor") < 0)
-    return -1;
-  int what = 0, sdt = -1;
-  int64_t ssize = 0;
-  at = c->pos;
-  if (scan_object(s, &what, &sdt, &ssize) < 0) return -1;
-  if (what != 0 && (what != OBJ_STORAGE || sdt != dt))
-    return dl_error("t7: corrupt file: the storage of a %s at byte offset %lld is not a %s",
-                    tensor_names[dt], (long long)at, storage_names[dt]);
-  /* the farthest element must lie inside the storage */
-  /* found by the fuzzer: check the offset before computing with it */
-  if (offset < 1) return dl_error("t7: corrupt file: tensor storage offset %lld < 1", (long long)offset);
-  int64_t last = offset - 1, numel = 1;
-  for (int d = 0; d < nd; d++) {
-    if (size[d] < 0 || stride[d] < 0)
-      return dl_error("t7: corrupt file: tensor size %lld, stride %lld in dimension %d",
-                      (long long)size[d], (long long)stride[d], d + 1);
-    if (size[d] == 0) numel = 0;
-  }
-  if (nd == 0) numel = 0;
-  for (int d = 0; d < nd && numel; d++) {
-    if (stride[d] > 0 && size[d] - 1 > (INT64_MAX / 4 - last) / stride[d])
-      return dl_error("t7: corrupt file: tensor strides overflow");
-    last += (size[d] - 1) * stride[d];
-  }
-  if (numel && (what == 0 || last >= ssize))
-    return dl_error("t7: corrupt file: tensor at offset %lld reaches element %lld of a storage of %lld",
-                    (long long)offset, (long long)last + 1, (long long)ssize);
+  io_t7_tensor_header h;
+  if (io_t7_read_tensor_header(c, dt, &h) < 0) return -1;
+  int what = 0;
+  dl_storage *st = NULL;
+  int64_t at = c->pos;
+  if (scan_object(s, &what, &st) < 0) return -1;
+  if (what != 0 && what != OBJ_STORAGE)
+    return dl_error("t7: corrupt file: the storage of a %s at byte offset %lld is not a storage",
+                    io_t7_tensor_class(dt), (long long)at);
+  dl_tensor t;
+  dl_tensor_init(&t, dt);
+  if (io_t7_set_tensor(&t, &h, st, at, s->opts->expanded) < 0) return -1;
+  if (s->opts->tensor) s->opts->tensor(&t, s->opts->ud);
+  dl_tensor_free(&t);
   return 0;
 }
 
-static int scan_torch(scanner *s, scan_slot *self) {
+static int scan_torch(scanner *s, int32_t key) {
   io_t7 *c = s->c;
   char version[SCAN_MAXNAME], name[SCAN_MAXNAME];
   if (scan_name(c, version, sizeof version, "a class version") < 0) return -1;
@@ -530,38 +511,39 @@ static int scan_torch(scanner *s, scan_slot *self) {
   } else {
     memcpy(name, version, sizeof name);
   }
-  int32_t key = self->key;
   for (int t = 0; t < DL_NTYPES; t++) {
-    int64_t size;
-    if (!strcmp(name, storage_names[t])) {
-      self->what = OBJ_STORAGE, self->dtype = (int8_t)t, self->size = -1;
-      if (scan_storage(s, t, &size) < 0) return -1;
-      self = lookup(s, key); /* the table may have grown */
-      self->size = size;
-      return 0;
+    if (!strcmp(name, io_t7_storage_class((dl_dtype)t))) {
+      dl_storage *st = dl_storage_new((dl_dtype)t, 0);
+      if (!st) return -1;
+      scan_slot *self = lookup(s, key);
+      self->what = OBJ_STORAGE;
+      self->storage = st; /* released with the index, whatever happens next */
+      return io_t7_read_storage(c, st);
     }
-    if (!strcmp(name, tensor_names[t])) {
-      self->what = OBJ_TENSOR, self->dtype = (int8_t)t;
-      return scan_tensor(s, t);
+    if (!strcmp(name, io_t7_tensor_class((dl_dtype)t))) {
+      lookup(s, key)->what = OBJ_TENSOR;
+      return scan_tensor(s, (dl_dtype)t);
     }
   }
-  if (!s->known || !s->known(name))
+  if (!s->opts->known_class || !s->opts->known_class(name))
     return dl_error("t7: unknown class '%s' at byte offset %lld: refused", name, (long long)c->pos);
-  self->what = OBJ_OTHER;
-  int what, dt;
-  int64_t size, at = c->pos;
-  if (scan_object(s, &what, &dt, &size) < 0) return -1;
+  lookup(s, key)->what = OBJ_OTHER;
+  int what;
+  dl_storage *st;
+  int64_t at = c->pos;
+  if (scan_object(s, &what, &st) < 0) return -1;
   if (what != OBJ_TABLE)
     return dl_error("t7: corrupt file: the fields of a %s at byte offset %lld are not a table",
                     name, (long long)at);
   return 0;
 }
 
-static int scan_object(scanner *s, int *what, int *dtype, int64_t *size) {
+static int scan_object(scanner *s, int *what, dl_storage **storage) {
   io_t7 *c = s->c;
   int32_t tag, index, n;
   int64_t at = c->pos;
   *what = 0;
+  *storage = NULL;
   if (io_t7_read_int(c, &tag, "an object type") < 0) return -1;
   switch (tag) {
   case IO_T7_TNIL: return 0;
@@ -581,9 +563,7 @@ static int scan_object(scanner *s, int *what, int *dtype, int64_t *size) {
   if (io_t7_read_int(c, &index, "an object index") < 0) return -1;
   scan_slot *e = lookup(s, index);
   if (e && e->used) { /* a reference to an object read before (or being read: a cycle) */
-    *what = e->what, *dtype = e->dtype, *size = e->size;
-    if (e->what == OBJ_STORAGE && e->size < 0)
-      return dl_error("t7: corrupt file: a storage refers to itself at byte offset %lld", (long long)at);
+    *what = e->what, *storage = e->storage;
     return 0;
   }
   if (++s->depth > SCAN_MAXDEPTH)
@@ -597,27 +577,30 @@ static int scan_object(scanner *s, int *what, int *dtype, int64_t *size) {
     if (r == 0 && n < 0)
       r = dl_error("t7: corrupt file: table of %d entries at byte offset %lld", n, (long long)at);
     for (int32_t i = 0; r == 0 && i < n; i++) {
-      int w, d;
-      int64_t sz, kat = c->pos;
-      r = scan_object(s, &w, &d, &sz);
+      int w;
+      dl_storage *st;
+      int64_t kat = c->pos;
+      r = scan_object(s, &w, &st);
       if (r == 0 && w == 0)
         r = dl_error("t7: corrupt file: nil table key at byte offset %lld", (long long)kat);
-      if (r == 0) r = scan_object(s, &w, &d, &sz);
+      if (r == 0) r = scan_object(s, &w, &st);
     }
   } else {
-    r = scan_torch(s, e);
+    r = scan_torch(s, index);
   }
   s->depth--;
   e = lookup(s, index);
-  *what = e->what, *dtype = e->dtype, *size = e->size;
+  *what = e->what, *storage = e->storage;
   return r;
 }
 
-int io_t7_scan(io_t7 *c, int (*known_class)(const char *name)) {
-  scanner s = {c, NULL, 0, 0, known_class, 0};
-  int what, dt;
-  int64_t size;
-  int r = scan_object(&s, &what, &dt, &size);
+int io_t7_scan(io_t7 *c, const io_t7_scan_opts *opts) {
+  static const io_t7_scan_opts none = {0};
+  scanner s = {c, opts ? opts : &none, NULL, 0, 0, 0};
+  int what;
+  dl_storage *st;
+  int r = scan_object(&s, &what, &st);
+  for (int64_t i = 0; i < s.cap; i++) dl_storage_release(s.slot[i].storage);
   free(s.slot);
   return r;
 }

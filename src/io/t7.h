@@ -5,8 +5,9 @@
    Every read is checked against the bytes that remain before anything is read or
    allocated, so a truncated or corrupted file gives an error that says what was being
    read and at which byte offset, never a crash or a huge allocation. The object layer
-   (tables, classes, tensors) lives in lua/torch/File.lua, as in Torch7; the structural
-   walker io_t7_scan below mirrors it in C for the fuzz target and for C programs. */
+   (tables, classes) lives in lua/torch/File.lua, as in Torch7; tensors and storages are
+   read and checked by t7_check.h, which both File.lua (through src/lua/lt_file.c) and
+   the walker io_t7_scan below call. */
 #ifndef IO_T7_H
 #define IO_T7_H
 
@@ -71,12 +72,23 @@ int io_t7_write_raw(io_t7 *c, const void *src, int64_t n);
    malloc'ed buffer; *len its length. At the end of the file it fails. */
 int io_t7_read_line(io_t7 *c, char **out, int64_t *len);
 
-/* Walks one serialized object (and everything it holds) without building it, checking
-   the structure the way the Lua reader does: type tags, lengths, back-references,
-   tensor sizes against their storage. Knows the tensor and storage classes; any other
-   class is read as a table of fields when known_class(name) says yes, refused otherwise
-   (known_class may be NULL: no other class). Returns 0 or -1 with an error. */
-int io_t7_scan(io_t7 *c, int (*known_class)(const char *name));
+/* Walks one serialized object (and everything it holds) as File.lua's readObject does,
+   keeping nothing but the storages while it runs: type tags, lengths, back-references,
+   and each storage and tensor read and checked by t7_check.h's functions, the ones
+   torch.load runs. Options (opts may be NULL: all zero):
+   - known_class(name): whether another class is read as a table of fields; refused
+     otherwise (NULL: no other class);
+   - expanded: accept views far larger than their storage (torch.load's {expanded = true});
+   - tensor(t, ud): called on each tensor read, while its storage is alive.
+   Returns 0 or -1 with an error. */
+struct dl_tensor;
+typedef struct {
+  int (*known_class)(const char *name);
+  int expanded;
+  void (*tensor)(const struct dl_tensor *t, void *ud);
+  void *ud;
+} io_t7_scan_opts;
+int io_t7_scan(io_t7 *c, const io_t7_scan_opts *opts);
 
 /* Torch7's type tags. */
 enum {

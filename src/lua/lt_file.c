@@ -13,6 +13,7 @@
 
 #include "../io/atomic.h"
 #include "../io/t7.h"
+#include "../io/t7_check.h"
 #include "lt.h"
 
 typedef struct {
@@ -471,15 +472,15 @@ static int m_storage(lua_State *L) {
   return 1;
 }
 
-/* ---- tensors and storages, Torch7's write/read protocol ---- */
-
-static const io_t7_kind dtype_kind[DL_NTYPES] = {IO_T7_FLOAT, IO_T7_DOUBLE, IO_T7_LONG, IO_T7_BYTE};
+/* ---- tensors and storages, Torch7's write/read protocol; every check made on what is
+        read is in src/io/t7_check.c, shared with the C walker and the fuzz target ---- */
 
 /* file:_writeStorage(storage): size, then the raw elements. */
 static int m_writeStorage(lua_State *L) {
   lt_file *f = checkfile(L, "writeStorage");
   dl_storage *s = lt_checkstorage(L, 2, "writeStorage");
-  if (io_t7_write_long(&f->c, s->size) < 0 || io_t7_write(&f->c, dtype_kind[s->dtype], s->data, s->size) < 0)
+  if (io_t7_write_long(&f->c, s->size) < 0 ||
+      io_t7_write(&f->c, io_t7_dtype_kind(s->dtype), s->data, s->size) < 0)
     lt_fail(L);
   return 0;
 }
@@ -488,12 +489,7 @@ static int m_writeStorage(lua_State *L) {
 static int m_readStorage(lua_State *L) {
   lt_file *f = checkfile(L, "readStorage");
   dl_storage *s = lt_checkstorage(L, 2, "readStorage");
-  int64_t n;
-  if (io_t7_read_long(&f->c, &n, "the size of a storage") < 0 ||
-      io_t7_check_count(&f->c, dtype_kind[s->dtype], n, "the data of a storage") < 0 ||
-      dl_storage_resize(s, n) < 0 ||
-      io_t7_read(&f->c, dtype_kind[s->dtype], s->data, n, "the data of a storage") < 0)
-    lt_fail(L);
+  if (io_t7_read_storage(&f->c, s) < 0) lt_fail(L);
   lt_gcstep(L);
   return 0;
 }
@@ -515,25 +511,15 @@ static int m_writeTensor(lua_State *L) {
   return 0;
 }
 
-#define LOAD_EXPAND_FLOOR ((int64_t)1 << 24)
-#define LOAD_EXPAND_FACTOR 16
-
-/* file:_readTensor(tensor): the inverse, with every size, stride and the offset checked
-   against the storage read (dl_tensor_set_storage refuses what does not fit). */
+/* file:_readTensor(tensor): the header, then the storage as an object (readObject, so
+   that views of one storage share it), then io_t7_set_tensor's checks. The tensor stays
+   on the stack, anchored, while readObject runs Lua. */
 static int m_readTensor(lua_State *L) {
   lt_file *f = checkfile(L, "readTensor");
   dl_tensor *t = lt_checktensor(L, 2, "readTensor");
-  int32_t nd;
-  int64_t size[DL_MAXDIM], stride[DL_MAXDIM], offset, at = f->c.pos;
-  if (io_t7_read_int(&f->c, &nd, "the dimension count of a tensor") < 0) lt_fail(L);
-  if (nd < 0 || nd > DL_MAXDIM)
-    lt_error(L, "t7: corrupt file: a %s with %d dimensions at byte offset %lld (at most %d)",
-             lt_typename(t->dtype), nd, (long long)at, DL_MAXDIM);
-  if (io_t7_read(&f->c, IO_T7_LONG, size, nd, "the sizes of a tensor") < 0 ||
-      io_t7_read(&f->c, IO_T7_LONG, stride, nd, "the strides of a tensor") < 0 ||
-      io_t7_read_long(&f->c, &offset, "the storage offset of a tensor") < 0)
-    lt_fail(L);
-  at = f->c.pos;
+  io_t7_tensor_header h;
+  if (io_t7_read_tensor_header(&f->c, t->dtype, &h) < 0) lt_fail(L);
+  int64_t at = f->c.pos;
   lua_getfield(L, 1, "readObject");
   lua_pushvalue(L, 1);
   lua_call(L, 1, 1);
@@ -541,32 +527,12 @@ static int m_readTensor(lua_State *L) {
   if (!s && !lua_isnil(L, -1))
     lt_error(L, "t7: corrupt file: the storage of a %s at byte offset %lld is a %s",
              lt_typename(t->dtype), (long long)at, luaL_typename(L, -1));
-  if (s && s->dtype != t->dtype)
-    lt_error(L, "t7: corrupt file: a %s on a %s at byte offset %lld", lt_typename(t->dtype),
-             lt_storagename(s->dtype), (long long)at);
-  if (offset < 1) lt_error(L, "t7: corrupt file: tensor storage offset %lld (must be >= 1)", (long long)offset);
-  for (int d = 0; d < nd; d++)
-    if (size[d] < 0 || stride[d] < 0)
-      lt_error(L, "t7: corrupt file: tensor size %lld, stride %lld in dimension %d", (long long)size[d],
-               (long long)stride[d], d + 1);
-  /* A 0-dimensional tensor is Torch7's empty tensor; keep its storage if any. */
-  if (dl_tensor_set_storage(t, s, offset - 1, nd, size, stride) < 0)
-    lt_error(L, "t7: corrupt file: tensor at byte offset %lld: %s", (long long)at, dl_errmsg());
-  /* Stride 0 lets a 100-byte file declare a legal view of 2^40 elements, over which any
-     reduction runs for hours. Saved expanded views are rare and small, so one larger
-     than both the floor and the multiple of its storage is refused unless the caller
-     trusts the file (file:allowExpanded(), torch.load's {expanded = true}). */
-  int64_t numel = dl_tensor_numel(t), held = s ? s->size : 0;
-  if (!f->expanded && numel > LOAD_EXPAND_FLOOR && numel / LOAD_EXPAND_FACTOR > held)
-    lt_error(L, "t7: a tensor of %lld elements on a storage of %lld at byte offset %lld: "
-             "refused (more than %d times its storage; torch.load(name, format, "
-             "{expanded = true}) accepts it)", (long long)numel, (long long)held,
-             (long long)at, LOAD_EXPAND_FACTOR);
+  if (io_t7_set_tensor(t, &h, s, at, f->expanded) < 0) lt_fail(L);
   return 0;
 }
 
 /* file:allowExpanded([on]): whether readTensor accepts views far larger than their
-   storage (see m_readTensor); returns the file. */
+   storage (see io_t7_set_tensor); returns the file. */
 static int m_allowExpanded(lua_State *L) {
   lt_file *f = checkfile(L, "allowExpanded");
   f->expanded = lua_isnone(L, 2) || lua_toboolean(L, 2);
@@ -574,8 +540,9 @@ static int m_allowExpanded(lua_State *L) {
   return 1;
 }
 
-/* torch._file.scan(string [, format]): the C walker over a whole serialized object, for
-   tests and the fuzz target's cross-check; classes other than tensors are refused. */
+/* torch._file.scan(string [, format]): the C walker (io_t7_scan) over a whole serialized
+   object, for tests that hold it to the Lua reader; classes other than tensors and
+   storages are refused. */
 static int f_scan(lua_State *L) {
   size_t n;
   const char *s = luaL_checklstring(L, 1, &n);
