@@ -10,14 +10,11 @@ describe('the stateful misuse driver', function()
     -- longer under the sanitizers (`make test` runs the suite there too), where a
     -- use-after-free or an overflow is reported instead of passing unnoticed
     local sanitized = (os.getenv('LD_PRELOAD') or '') ~= ''
-    -- FUZZ_SKIP: the families whose crashes are still open (pending in
-    -- spec/fuzz_regress_spec.lua): 8 forged __dtype, 11 __index on a non-object; remove
-    -- each number once its fix lands.
     -- A step can make a tensor of tens of GB (sizes or offsets from the hostile numbers)
     -- and fill it: such allocations fail instead (ASan's limit, or the address space).
     local limit = sanitized and ("ASAN_OPTIONS='%s:max_allocation_size_mb=2048'"):format(
       os.getenv('ASAN_OPTIONS') or 'detect_leaks=0:allocator_may_return_null=1') or 'ulimit -v 8388608;'
-    local env = ('%s FUZZ_SEED=7 FUZZ_SKIP=8,11 FUZZ_TIME=%d'):format(limit, sanitized and 45 or 10)
+    local env = ('%s FUZZ_SEED=7 FUZZ_TIME=%d'):format(limit, sanitized and 45 or 10)
     local out, code, msg = H.run_driver('spec/fuzz_state_driver.lua', env)
     assert.are.equal(0, code, msg)
     local programs, calls = out:match('fuzz_state: done, (%d+) programs, (%d+) calls')

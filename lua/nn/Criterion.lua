@@ -67,7 +67,7 @@ end
 
 -- For error messages: "nn.ClassNLLCriterion: target 4 out of range [1, 3]".
 function Criterion:_error(fmt, ...)
-   error(torch.type(self) .. ': ' .. string.format(fmt, ...), 3)
+   torch._error(torch.type(self) .. ': ' .. string.format(fmt, ...)) -- at the script's line
 end
 
 return Criterion

@@ -318,7 +318,7 @@ end
 
 -- For error messages: "nn.Linear: input of size 2x5, expected ...".
 function Module:_error(fmt, ...)
-   error(torch.type(self) .. ': ' .. string.format(fmt, ...), 3)
+   torch._error(torch.type(self) .. ': ' .. string.format(fmt, ...)) -- at the script's line
 end
 
 return Module

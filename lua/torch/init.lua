@@ -1,6 +1,8 @@
 -- torch: the tensor library. The C module torch.core holds the tensor types and their
 -- methods; the files below add what is best written in Lua.
 local torch = require 'torch.core'
+-- errors are reported at the script's line, not inside these files (src/lua/lt_where.c)
+torch._setlibroot(debug.getinfo(1, 'S').source)
 _G.torch = torch
 package.loaded.torch = torch
 

@@ -52,10 +52,16 @@ void lt_pushstorage(lua_State *L, dl_storage *s);
 void lt_pushsizes(lua_State *L, int n, const int64_t *v);
 
 /* Raises a Lua error formatted with C's printf (so %lld, %g, %zu all work, unlike
-   luaL_error), prefixed with the script position as luaL_error does. */
+   luaL_error), prefixed with the script's position (lt_where). */
 int lt_error(lua_State *L, const char *fmt, ...) DL_PRINTF(2, 3);
 /* Raises the last core error as a Lua error. */
 int lt_fail(lua_State *L);
+/* Pushes "file:line: " of the innermost frame outside dlua's own Lua packages: the
+   script's line (lt_where.c). */
+void lt_where(lua_State *L);
+/* The class name ("nn.Linear") of the innermost object whose method runs in dlua's Lua
+   files above this call, or fallback: what the script called, for kernel errors. */
+const char *lt_callername(lua_State *L, const char *fallback);
 #define LT_TRY(L, call)           \
   do {                            \
     if ((call) < 0) lt_fail(L);   \
@@ -74,6 +80,10 @@ int64_t lt_checkint(lua_State *L, int idx, const char *fn);
 int64_t lt_optint(lua_State *L, int idx, int64_t def, const char *fn);
 /* A number argument. */
 double lt_checknum(lua_State *L, int idx, const char *fn);
+/* Optional arguments: nil or absent gives def (NULL for a tensor). */
+double lt_optnum(lua_State *L, int idx, double def, const char *fn);
+int lt_optbool(lua_State *L, int idx, int def);
+dl_tensor *lt_opttensor(lua_State *L, int idx, const char *fn);
 /* Sizes from the arguments at idx..top: integers, a torch.LongStorage or a table of
    integers. Returns the count; raises on more than DL_MAXDIM or a non-integer. */
 int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn);
@@ -98,11 +108,13 @@ void lt_open_reduction(lua_State *L); /* reductions, scans, sorting: lt_reductio
 void lt_open_indexing(lua_State *L);  /* indexing and constructors: lt_indexing.c */
 void lt_open_file(lua_State *L);      /* .t7 reading and writing: lt_file.c */
 void lt_open_nn(lua_State *L);      /* nn layer kernels into torch._nn: lt_nn.c */
-void lt_open_nnact(lua_State *L);   /* nn activation and loss kernels into torch._nn: lt_nnact.c */
+void lt_open_nnact(lua_State *L);   /* nn activation kernels into torch._nn: lt_nnact.c */
+void lt_open_loss(lua_State *L);    /* nn loss kernels into torch._nn: lt_loss.c */
 void lt_open_conv(lua_State *L);    /* convolution and pooling kernels into torch._nn: lt_conv.c */
 void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._optim: lt_optim.c */
 void lt_open_io(lua_State *L);      /* readers (CSV, IDX) and serialization: lt_io.c */
 void lt_open_idx(lua_State *L);     /* IDX (MNIST format) reading into torch._io: lt_idx.c */
+void lt_open_where(lua_State *L);   /* error positions, torch._error: lt_where.c */
 
 /* Pushes the subtable torch[name] (creating it), for kernel tables such as torch._nn. */
 void lt_subtable(lua_State *L, const char *name);

@@ -7,10 +7,6 @@
 #include "../nn/conv.h"
 #include "../nn/pool.h"
 
-static dl_tensor *opttensor(lua_State *L, int idx, const char *fn) {
-  return lua_isnoneornil(L, idx) ? NULL : lt_checktensor(L, idx, fn);
-}
-
 /* kW, kH, dW, dH, padW, padH, dilW, dilH at idx.. (the dilations default to 1). */
 static nn_conv_geom checkgeom(lua_State *L, int idx, const char *fn) {
   nn_conv_geom g;
@@ -30,7 +26,7 @@ static int conv2d_fwd(lua_State *L) {
   const char *fn = "conv2d_forward";
   dl_tensor *out = lt_checktensor(L, 1, fn), *cols = lt_checktensor(L, 2, fn);
   dl_tensor *obuf = lt_checktensor(L, 3, fn), *in = lt_checktensor(L, 4, fn);
-  dl_tensor *w = lt_checktensor(L, 5, fn), *b = opttensor(L, 6, fn);
+  dl_tensor *w = lt_checktensor(L, 5, fn), *b = lt_opttensor(L, 6, fn);
   nn_conv_geom g = checkgeom(L, 7, fn);
   LT_TRY(L, nn_conv2d_forward(out, cols, obuf, in, w, b, &g));
   lt_gcstep(L);
@@ -52,7 +48,7 @@ static int conv2d_bwd_input(lua_State *L) {
 /* conv2d_backward_params(gradWeight, gradBias, cols, obuf, input, gradOut, scale, geometry...) */
 static int conv2d_bwd_params(lua_State *L) {
   const char *fn = "conv2d_backward_params";
-  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = opttensor(L, 2, fn);
+  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = lt_opttensor(L, 2, fn);
   dl_tensor *cols = lt_checktensor(L, 3, fn), *obuf = lt_checktensor(L, 4, fn);
   dl_tensor *in = lt_checktensor(L, 5, fn), *go = lt_checktensor(L, 6, fn);
   double scale = lt_checknum(L, 7, fn);
@@ -68,7 +64,7 @@ static int fullconv2d_fwd(lua_State *L) {
   const char *fn = "fullconv2d_forward";
   dl_tensor *out = lt_checktensor(L, 1, fn), *cols = lt_checktensor(L, 2, fn);
   dl_tensor *ibuf = lt_checktensor(L, 3, fn), *in = lt_checktensor(L, 4, fn);
-  dl_tensor *w = lt_checktensor(L, 5, fn), *b = opttensor(L, 6, fn);
+  dl_tensor *w = lt_checktensor(L, 5, fn), *b = lt_opttensor(L, 6, fn);
   nn_conv_geom g = checkgeom(L, 7, fn);
   g.dilw = g.dilh = 1;
   int64_t adjw = lt_optint(L, 13, 0, fn), adjh = lt_optint(L, 14, 0, fn);
@@ -94,7 +90,7 @@ static int fullconv2d_bwd_input(lua_State *L) {
    kW, kH, dW, dH, padW, padH) */
 static int fullconv2d_bwd_params(lua_State *L) {
   const char *fn = "fullconv2d_backward_params";
-  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = opttensor(L, 2, fn);
+  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = lt_opttensor(L, 2, fn);
   dl_tensor *cols = lt_checktensor(L, 3, fn), *ibuf = lt_checktensor(L, 4, fn);
   dl_tensor *in = lt_checktensor(L, 5, fn), *go = lt_checktensor(L, 6, fn);
   double scale = lt_checknum(L, 7, fn);
@@ -109,7 +105,7 @@ static int fullconv2d_bwd_params(lua_State *L) {
 static int tconv_fwd(lua_State *L) {
   const char *fn = "temporal_conv_forward";
   dl_tensor *out = lt_checktensor(L, 1, fn), *in = lt_checktensor(L, 2, fn);
-  dl_tensor *w = lt_checktensor(L, 3, fn), *b = opttensor(L, 4, fn);
+  dl_tensor *w = lt_checktensor(L, 3, fn), *b = lt_opttensor(L, 4, fn);
   int64_t kw = lt_checkint(L, 5, fn), dw = lt_checkint(L, 6, fn);
   LT_TRY(L, nn_temporal_conv_forward(out, in, w, b, kw, dw));
   lt_gcstep(L);
@@ -131,7 +127,7 @@ static int tconv_bwd_input(lua_State *L) {
 /* temporal_conv_backward_params(gradWeight, gradBias, input, gradOut, scale, kW, dW) */
 static int tconv_bwd_params(lua_State *L) {
   const char *fn = "temporal_conv_backward_params";
-  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = opttensor(L, 2, fn);
+  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = lt_opttensor(L, 2, fn);
   dl_tensor *in = lt_checktensor(L, 3, fn), *go = lt_checktensor(L, 4, fn);
   double scale = lt_checknum(L, 5, fn);
   int64_t kw = lt_checkint(L, 6, fn), dw = lt_checkint(L, 7, fn);
@@ -197,7 +193,7 @@ static int avgpool_bwd(lua_State *L) {
 /* adaptive_pool2d_forward(out, indices or nil, input, oW, oH) */
 static int adaptive_fwd(lua_State *L) {
   const char *fn = "adaptive_pool2d_forward";
-  dl_tensor *out = lt_checktensor(L, 1, fn), *ix = opttensor(L, 2, fn);
+  dl_tensor *out = lt_checktensor(L, 1, fn), *ix = lt_opttensor(L, 2, fn);
   dl_tensor *in = lt_checktensor(L, 3, fn);
   int64_t ow = lt_checkint(L, 4, fn), oh = lt_checkint(L, 5, fn);
   LT_TRY(L, nn_adaptive_pool2d_forward(out, ix, in, oh, ow));
@@ -209,7 +205,7 @@ static int adaptive_fwd(lua_State *L) {
 static int adaptive_bwd(lua_State *L) {
   const char *fn = "adaptive_pool2d_backward";
   dl_tensor *gi = lt_checktensor(L, 1, fn), *in = lt_checktensor(L, 2, fn);
-  dl_tensor *go = lt_checktensor(L, 3, fn), *ix = opttensor(L, 4, fn);
+  dl_tensor *go = lt_checktensor(L, 3, fn), *ix = lt_opttensor(L, 4, fn);
   LT_TRY(L, nn_adaptive_pool2d_backward(gi, in, go, ix));
   lt_gcstep(L);
   return 0;

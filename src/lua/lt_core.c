@@ -20,10 +20,13 @@ int lt_error(lua_State *L, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
-  return luaL_error(L, "%s", buf);
+  lt_where(L);
+  lua_pushstring(L, buf);
+  lua_concat(L, 2);
+  return lua_error(L);
 }
 
-int lt_fail(lua_State *L) { return luaL_error(L, "%s", dl_errmsg()); }
+int lt_fail(lua_State *L) { return lt_error(L, "%s", dl_errmsg()); }
 
 /* Tensor bytes reach the collector as debt, which drives its minor collections (and
    the incremental cycle). In generational mode that is not enough: a tensor that lives
@@ -189,6 +192,18 @@ double lt_checknum(lua_State *L, int idx, const char *fn) {
   return v;
 }
 
+double lt_optnum(lua_State *L, int idx, double def, const char *fn) {
+  return lua_isnoneornil(L, idx) ? def : lt_checknum(L, idx, fn);
+}
+
+int lt_optbool(lua_State *L, int idx, int def) {
+  return lua_isnoneornil(L, idx) ? def : lua_toboolean(L, idx);
+}
+
+dl_tensor *lt_opttensor(lua_State *L, int idx, const char *fn) {
+  return lua_isnoneornil(L, idx) ? NULL : lt_checktensor(L, idx, fn);
+}
+
 int lt_checkdim(lua_State *L, int idx, int ndim, const char *fn) {
   int64_t d = lt_checkint(L, idx, fn);
   int64_t z = d < 0 ? d + ndim : d - 1;
@@ -313,6 +328,7 @@ static const struct {
     OPEN(lt_open_reduction), OPEN(lt_open_indexing),  OPEN(lt_open_file),
     OPEN(lt_open_nn),        OPEN(lt_open_nnact),     OPEN(lt_open_conv),
     OPEN(lt_open_optim),     OPEN(lt_open_io),        OPEN(lt_open_idx),
+    OPEN(lt_open_where),     OPEN(lt_open_loss),
 };
 
 int luaopen_torch_core(lua_State *L) {

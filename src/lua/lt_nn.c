@@ -7,10 +7,6 @@
 #include "../nn/layers.h"
 #include "../nn/linear.h"
 
-static dl_tensor *opttensor(lua_State *L, int idx, const char *fn) {
-  return lua_isnoneornil(L, idx) ? NULL : lt_checktensor(L, idx, fn);
-}
-
 /* storageid(tensor): an integer naming the storage under a tensor (nil when it has none),
    so that Lua code can tell which tensors share memory. */
 static int nn_storageid(lua_State *L) {
@@ -26,7 +22,7 @@ static int nn_storageid(lua_State *L) {
 static int nn_linear_fwd(lua_State *L) {
   const char *fn = "linear_forward";
   dl_tensor *out = lt_checktensor(L, 1, fn), *in = lt_checktensor(L, 2, fn);
-  dl_tensor *w = lt_checktensor(L, 3, fn), *b = opttensor(L, 4, fn);
+  dl_tensor *w = lt_checktensor(L, 3, fn), *b = lt_opttensor(L, 4, fn);
   LT_TRY(L, nn_linear_forward(out, in, w, b));
   lt_gcstep(L);
   return 0;
@@ -43,7 +39,7 @@ static int nn_linear_bwd_input(lua_State *L) {
 
 static int nn_linear_bwd_params(lua_State *L) {
   const char *fn = "linear_backward_params";
-  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = opttensor(L, 2, fn);
+  dl_tensor *gw = lt_checktensor(L, 1, fn), *gb = lt_opttensor(L, 2, fn);
   dl_tensor *in = lt_checktensor(L, 3, fn), *go = lt_checktensor(L, 4, fn);
   double scale = luaL_optnumber(L, 5, 1.0);
   LT_TRY(L, nn_linear_backward_params(gw, gb, in, go, scale));
@@ -53,7 +49,7 @@ static int nn_linear_bwd_params(lua_State *L) {
 static int nn_bn_fwd(lua_State *L) {
   const char *fn = "batchnorm_forward";
   dl_tensor *out = lt_checktensor(L, 1, fn), *in = lt_checktensor(L, 2, fn);
-  dl_tensor *w = opttensor(L, 3, fn), *b = opttensor(L, 4, fn);
+  dl_tensor *w = lt_opttensor(L, 3, fn), *b = lt_opttensor(L, 4, fn);
   dl_tensor *rm = lt_checktensor(L, 5, fn), *rv = lt_checktensor(L, 6, fn);
   dl_tensor *sm = lt_checktensor(L, 7, fn), *si = lt_checktensor(L, 8, fn);
   int train = lua_toboolean(L, 9);
@@ -65,9 +61,9 @@ static int nn_bn_fwd(lua_State *L) {
 
 static int nn_bn_bwd(lua_State *L) {
   const char *fn = "batchnorm_backward";
-  dl_tensor *gi = opttensor(L, 1, fn), *gw = opttensor(L, 2, fn), *gb = opttensor(L, 3, fn);
+  dl_tensor *gi = lt_opttensor(L, 1, fn), *gw = lt_opttensor(L, 2, fn), *gb = lt_opttensor(L, 3, fn);
   dl_tensor *in = lt_checktensor(L, 4, fn), *go = lt_checktensor(L, 5, fn);
-  dl_tensor *w = opttensor(L, 6, fn);
+  dl_tensor *w = lt_opttensor(L, 6, fn);
   dl_tensor *rm = lt_checktensor(L, 7, fn), *rv = lt_checktensor(L, 8, fn);
   dl_tensor *sm = lt_checktensor(L, 9, fn), *si = lt_checktensor(L, 10, fn);
   int train = lua_toboolean(L, 11);
@@ -80,7 +76,7 @@ static int nn_bn_bwd(lua_State *L) {
 static int nn_ln_fwd(lua_State *L) {
   const char *fn = "layernorm_forward";
   dl_tensor *out = lt_checktensor(L, 1, fn), *in = lt_checktensor(L, 2, fn);
-  dl_tensor *w = opttensor(L, 3, fn), *b = opttensor(L, 4, fn);
+  dl_tensor *w = lt_opttensor(L, 3, fn), *b = lt_opttensor(L, 4, fn);
   dl_tensor *sm = lt_checktensor(L, 5, fn), *sr = lt_checktensor(L, 6, fn);
   double eps = lt_checknum(L, 7, fn);
   LT_TRY(L, nn_layernorm_forward(out, in, w, b, sm, sr, eps));
@@ -90,9 +86,9 @@ static int nn_ln_fwd(lua_State *L) {
 
 static int nn_ln_bwd(lua_State *L) {
   const char *fn = "layernorm_backward";
-  dl_tensor *gi = opttensor(L, 1, fn), *gw = opttensor(L, 2, fn), *gb = opttensor(L, 3, fn);
+  dl_tensor *gi = lt_opttensor(L, 1, fn), *gw = lt_opttensor(L, 2, fn), *gb = lt_opttensor(L, 3, fn);
   dl_tensor *in = lt_checktensor(L, 4, fn), *go = lt_checktensor(L, 5, fn);
-  dl_tensor *w = opttensor(L, 6, fn);
+  dl_tensor *w = lt_opttensor(L, 6, fn);
   dl_tensor *sm = lt_checktensor(L, 7, fn), *sr = lt_checktensor(L, 8, fn);
   double scale = lt_checknum(L, 9, fn);
   LT_TRY(L, nn_layernorm_backward(gi, gw, gb, in, go, w, sm, sr, scale));

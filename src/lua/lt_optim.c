@@ -6,15 +6,11 @@
 #include "../optim/optim.h"
 #include "lt.h"
 
-static dl_tensor *opttensor(lua_State *L, int idx, const char *fn) {
-  return lua_isnoneornil(L, idx) ? NULL : lt_checktensor(L, idx, fn);
-}
-
 /* sgd(x, dx, buf, lrs, wds, lr, wd, mom, damp, nesterov, init) */
 static int l_sgd(lua_State *L) {
   const char *fn = "optim.sgd";
   dl_tensor *x = lt_checktensor(L, 1, fn), *dx = lt_checktensor(L, 2, fn);
-  dl_tensor *buf = opttensor(L, 3, fn), *lrs = opttensor(L, 4, fn), *wds = opttensor(L, 5, fn);
+  dl_tensor *buf = lt_opttensor(L, 3, fn), *lrs = lt_opttensor(L, 4, fn), *wds = lt_opttensor(L, 5, fn);
   optim_sgd_cfg c = {.lr = lt_checknum(L, 6, fn), .wd = lt_checknum(L, 7, fn),
                      .mom = lt_checknum(L, 8, fn), .damp = lt_checknum(L, 9, fn),
                      .nesterov = lua_toboolean(L, 10), .init = lua_toboolean(L, 11)};
@@ -35,7 +31,7 @@ static int l_nag(lua_State *L) {
   const char *fn = "optim.nag";
   dl_tensor *x = lt_checktensor(L, 1, fn), *dx = lt_checktensor(L, 2, fn);
   dl_tensor *xc = lt_checktensor(L, 3, fn), *v = lt_checktensor(L, 4, fn);
-  dl_tensor *lrs = opttensor(L, 5, fn);
+  dl_tensor *lrs = lt_opttensor(L, 5, fn);
   LT_TRY(L, optim_nag(x, dx, xc, v, lrs, lt_checknum(L, 6, fn), lt_checknum(L, 7, fn),
                       lt_checknum(L, 8, fn)));
   return 0;

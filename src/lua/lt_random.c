@@ -168,13 +168,9 @@ static int fill(dl_rng *g, dl_tensor *t, dl_rng_dist d, double a, double b) {
   return 0;
 }
 
-static double optnum(lua_State *L, int idx, double def, const char *fn) {
-  return lua_isnoneornil(L, idx) ? def : lt_checknum(L, idx, fn);
-}
-
 static int dist_args(lua_State *L, const lead *p, const char *fn, dl_rng_dist d, double defa,
                      double defb) {
-  double a = optnum(L, p->next, defa, fn), b = optnum(L, p->next + 1, defb, fn);
+  double a = lt_optnum(L, p->next, defa, fn), b = lt_optnum(L, p->next + 1, defb, fn);
   if (p->nt) {
     LT_TRY(L, fill(p->g, lt_totensor(L, p->t[0]), d, a, b));
     lua_pushvalue(L, p->t[0]);

@@ -80,9 +80,14 @@ static const lua_CFunction ctors[DL_NTYPES] = {s_float, s_double, s_long, s_byte
 
 static int s_call(lua_State *L) {
   /* called as T(...): drop the class table and dispatch by its type */
-  lua_getfield(L, 1, "__dtype");
-  dl_dtype dt = (dl_dtype)lua_tointeger(L, -1);
-  lua_pop(L, 1);
+  /* __dtype is a plain field a script can overwrite: range-check it before indexing */
+  lua_Integer dt = -1;
+  if (lua_type(L, 1) == LUA_TTABLE) {
+    lua_getfield(L, 1, "__dtype");
+    dt = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  if (dt < 0 || dt >= DL_NTYPES) return lt_error(L, "storage constructor: argument 1 is not a storage class");
   lua_remove(L, 1);
   return ctors[dt](L);
 }
@@ -108,6 +113,9 @@ static int s_index(lua_State *L) {
     push_elem(L, s, check_elem(L, s, 2, "index"));
     return 1;
   }
+  /* __index can be called by hand on anything: answer only for our own kind */
+  if (lt_kind(L, 1) != LT_KIND_STORAGE)
+    return lt_error(L, "index: argument 1: expected a storage, got %s", luaL_typename(L, 1));
   lua_getmetatable(L, 1);
   lua_pushvalue(L, 2);
   lua_rawget(L, -2);

@@ -7,11 +7,16 @@
 
 /* ---- helpers ---- */
 
+/* __dtype is a plain field a script can overwrite: range-checked before it indexes anything */
 static dl_dtype dtype_of_class(lua_State *L, int idx) {
-  lua_getfield(L, idx, "__dtype");
-  dl_dtype dt = (dl_dtype)lua_tointeger(L, -1);
-  lua_pop(L, 1);
-  return dt;
+  lua_Integer dt = -1;
+  if (lua_type(L, idx) == LUA_TTABLE) {
+    lua_getfield(L, idx, "__dtype");
+    dt = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+  }
+  if (dt < 0 || dt >= DL_NTYPES) lt_error(L, "tensor constructor: argument %d is not a tensor class", idx);
+  return (dl_dtype)dt;
 }
 
 static void push_elem(lua_State *L, const dl_tensor *t, int64_t elem) {
@@ -500,6 +505,9 @@ static int call_method(lua_State *L, const char *name, int nargs_from, int nret)
 static int t_index(lua_State *L) {
   int kt = lua_type(L, 2);
   if (kt == LUA_TSTRING) {
+    /* __index can be called by hand on anything: answer only for our own kind */
+    if (lt_kind(L, 1) != LT_KIND_TENSOR)
+      return lt_error(L, "index: argument 1: expected a tensor, got %s", luaL_typename(L, 1));
     lua_getmetatable(L, 1);
     lua_pushvalue(L, 2);
     lua_rawget(L, -2);

@@ -1,0 +1,98 @@
+/* Where an error is reported, and which module it names.
+
+   An error a script causes is reported at the script's line, not inside dlua's own Lua
+   files: nn.SpatialConvolution's forward calls a kernel binding from
+   lua/nn/SpatialConvolution.lua, and the user wants "train.lua:12:", not that file's line.
+   So the position is that of the first Lua frame, counting outwards from the function
+   that raised, whose chunk is not one of dlua's Lua packages (the library root, which
+   torch/init.lua records, followed by one of the package names below). When every frame
+   is dlua's (a REPL line that errs inside a dlua function still has its own chunk), the
+   innermost Lua frame is used, as luaL_error would. */
+#include <string.h>
+
+#include "lt.h"
+
+static const char libroot_key = 0;
+static const char *const packages[] = {"torch/", "nn/", "nngraph/", "graph/", "dl/",
+                                       "optim/", "paths/", "sys/", "xlua/", "dlua/"};
+
+/* torch._setlibroot(source): source is torch/init.lua's chunk name, "@<root>torch/init.lua". */
+static int set_libroot(lua_State *L) {
+  size_t n;
+  const char *src = luaL_checklstring(L, 1, &n);
+  const char *tail = "torch/init.lua";
+  size_t tn = strlen(tail);
+  if (n < tn + 1 || src[0] != '@' || strcmp(src + n - tn, tail) != 0) return 0;
+  lua_pushlstring(L, src, n - tn); /* "@<root>" */
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &libroot_key);
+  return 0;
+}
+
+static int is_library(lua_State *L, const lua_Debug *ar) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &libroot_key) != LUA_TSTRING) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  size_t rn;
+  const char *root = lua_tolstring(L, -1, &rn);
+  int lib = 0;
+  if (strncmp(ar->source, root, rn) == 0)
+    for (size_t i = 0; i < sizeof packages / sizeof packages[0] && !lib; i++)
+      lib = strncmp(ar->source + rn, packages[i], strlen(packages[i])) == 0;
+  lua_pop(L, 1);
+  return lib;
+}
+
+void lt_where(lua_State *L) {
+  lua_Debug ar;
+  int first = 0; /* the innermost Lua frame, the fallback */
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.currentline <= 0) continue; /* a C function */
+    if (!first) first = level;
+    if (!is_library(L, &ar)) {
+      lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+      return;
+    }
+  }
+  if (first) {
+    luaL_where(L, first);
+    return;
+  }
+  lua_pushliteral(L, "");
+}
+
+/* The class name of the innermost object whose method is running in dlua's Lua files
+   ("nn.SpatialConvolution"), so that a kernel's error names what the script called. An
+   object is a method's first local (self) that is a table with a __typename. */
+const char *lt_callername(lua_State *L, const char *fallback) {
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.currentline <= 0) continue;
+    if (!is_library(L, &ar)) break;
+    if (!lua_getlocal(L, &ar, 1)) continue;
+    const char *name = NULL;
+    if (lua_type(L, -1) == LUA_TTABLE && lua_getmetatable(L, -1)) {
+      if (lua_getfield(L, -1, "__typename") == LUA_TSTRING) name = lua_tostring(L, -1);
+      lua_pop(L, 2); /* the name stays alive: it is interned in the class table */
+    }
+    lua_pop(L, 1);
+    if (name) return name;
+  }
+  return fallback;
+}
+
+/* torch._error(message): raises message at the script's position (Module:_error). */
+static int raise_here(lua_State *L) {
+  const char *msg = luaL_checkstring(L, 1);
+  lt_where(L);
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+static const luaL_Reg where_funcs[] = {
+    {"_setlibroot", set_libroot}, {"_error", raise_here}, {NULL, NULL}};
+
+void lt_open_where(lua_State *L) { lt_register(L, NULL, where_funcs); }
