@@ -127,6 +127,20 @@ describe('readIDX', function()
     os.remove(path)
   end)
 
+  -- zlib reports a gzip stream cut short only when it is closed, not as a failed read:
+  -- without that check, a .gz cut after the last deflate block loaded as if whole
+  it('names a gzip stream cut before its end, even when its data is whole', function()
+    local path = write(UBYTE, true)
+    local f = assert(io.open(path, 'rb'))
+    local data = f:read('a')
+    f:close()
+    f = assert(io.open(path, 'wb'))
+    f:write(data:sub(1, #data - 8)) -- drop the CRC and length trailer
+    f:close()
+    H.raises(function() torch._io.readIDX(path) end, path, 'truncated', 'gzip stream')
+    os.remove(path)
+  end)
+
   it('checks its arguments', function()
     H.raises(function() torch._io.readIDX('/nonexistent/x.idx') end, 'cannot open', '/nonexistent/x.idx')
     H.raises(function() torch._io.parseIDX(UBYTE, 'int') end, 'parseIDX: argument 2', "unknown tensor type 'int'")

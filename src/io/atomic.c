@@ -10,7 +10,8 @@
 #include "../core/error.h"
 #include "atomic.h"
 
-/* The folder part of path ("." when none) into buf; returns the base name in path. */
+/* The folder part of path ("." when none) into buf; returns the base name in path, or
+   NULL when the folder does not fit in buf (cut short, it would name another folder). */
 static const char *split_path(const char *path, char *buf, size_t cap) {
   const char *slash = strrchr(path, '/');
   if (!slash) {
@@ -19,7 +20,7 @@ static const char *split_path(const char *path, char *buf, size_t cap) {
   }
   size_t n = (size_t)(slash - path);
   if (n == 0) n = 1; /* "/x": the root */
-  if (n >= cap) n = cap - 1;
+  if (n >= cap) return NULL;
   memcpy(buf, path, n);
   buf[n] = 0;
   return slash + 1;
@@ -41,6 +42,7 @@ static int is_stale(const char *name, const char *base) {
 int io_atomic_sweep(const char *target) {
   char dir[4096], path[8192];
   const char *base = split_path(target, dir, sizeof dir);
+  if (!base) return 0;
   DIR *d = opendir(dir);
   if (!d) return 0;
   int removed = 0;
@@ -80,8 +82,7 @@ int io_atomic_commit(const char *temp, const char *target) {
                     strerror(errno));
   /* the rename itself is durable only once the folder is synced */
   char dir[4096];
-  split_path(target, dir, sizeof dir);
-  FILE *f = fopen(dir, "r");
+  FILE *f = split_path(target, dir, sizeof dir) ? fopen(dir, "r") : NULL;
   if (f) {
     fsync(fileno(f));
     fclose(f);
