@@ -19,6 +19,16 @@ local function write(data, gz)
   return name
 end
 
+-- Replaces the bytes of the file at path with edit(bytes).
+local function rewrite(path, edit)
+  local f = assert(io.open(path, 'rb'))
+  local data = f:read('a')
+  f:close()
+  f = assert(io.open(path, 'wb'))
+  f:write(edit(data))
+  f:close()
+end
+
 -- 2 x 3 unsigned bytes
 local UBYTE = bytes{0, 0, 0x08, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 250, 0, 255}
 
@@ -116,13 +126,8 @@ describe('readIDX', function()
 
   it('names a corrupt gzip stream', function()
     local path = write(UBYTE, true)
-    local f = assert(io.open(path, 'rb'))
-    local data = f:read('a')
-    f:close()
     -- keep the gzip header, break the deflate stream
-    f = assert(io.open(path, 'wb'))
-    f:write(data:sub(1, 10) .. string.rep('\255', #data - 10))
-    f:close()
+    rewrite(path, function(data) return data:sub(1, 10) .. string.rep('\255', #data - 10) end)
     H.raises(function() torch._io.readIDX(path) end, path, 'corrupt')
     os.remove(path)
   end)
@@ -131,12 +136,8 @@ describe('readIDX', function()
   -- without that check, a .gz cut after the last deflate block loaded as if whole
   it('names a gzip stream cut before its end, even when its data is whole', function()
     local path = write(UBYTE, true)
-    local f = assert(io.open(path, 'rb'))
-    local data = f:read('a')
-    f:close()
-    f = assert(io.open(path, 'wb'))
-    f:write(data:sub(1, #data - 8)) -- drop the CRC and length trailer
-    f:close()
+    -- drop the CRC and length trailer
+    rewrite(path, function(data) return data:sub(1, #data - 8) end)
     H.raises(function() torch._io.readIDX(path) end, path, 'truncated', 'gzip stream')
     os.remove(path)
   end)
