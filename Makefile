@@ -112,19 +112,40 @@ bench: all $(BUILD)/bench_sgemm
 $(BUILD)/bench_sgemm: scripts/bench_sgemm.c $(FLAGS_STAMP) | deps
 	$(CC) $(CFLAGS) -o $@ $< $(LIBS)
 
-# The .t7 loader's fuzz target (clang's libFuzzer): make fuzz [FUZZ_TIME=600]
+# libFuzzer targets (clang, installed here with its runtime), each run for FUZZ_TIME
+# seconds on a copy of its seed corpus (docs/fuzzing.md): a crash leaves crash-* in the
+# run's folder.
+#   make fuzz     [FUZZ_TIME=600]  the .t7 loader: io_t7_scan over t7_check.c, the
+#                                  tensor and storage checks torch.load runs
+#   make fuzz-idx [FUZZ_TIME=600]  the IDX reader dl.readIDX runs, in memory and
+#                                  through a (gzip) file
+.PHONY: fuzz-idx
 FUZZ_TIME ?= 600
-FUZZ_SRC   = src/io/t7.c src/core/error.c src/core/tensor.c src/core/storage.c src/core/dtype.c
-$(BUILD)/fuzz/fuzz_t7: scripts/fuzz_t7.c $(FUZZ_SRC) src/io/t7.h
-	@for p in clang libclang-rt-14-dev; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p; done
-	@mkdir -p $(dir $@)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=undefined -Isrc -o $@ scripts/fuzz_t7.c $(FUZZ_SRC) -lm
+FUZZ_CORE  = src/core/error.c src/core/tensor.c src/core/storage.c src/core/dtype.c
+FUZZ_SRC   = src/io/t7.c src/io/t7_check.c $(FUZZ_CORE)
+FUZZ_IDX_SRC = src/io/idx.c src/io/file.c $(FUZZ_CORE)
+FUZZ_CC    = clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=undefined -Isrc
+FUZZ_RUN   = -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536
+define FUZZ_CLANG
+@for p in clang libclang-rt-14-dev; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p; done
+@mkdir -p $(dir $@)
+endef
+$(BUILD)/fuzz/fuzz_t7: scripts/fuzz_t7.c $(FUZZ_SRC) src/io/t7.h src/io/t7_check.h
+	$(FUZZ_CLANG)
+	$(FUZZ_CC) -o $@ scripts/fuzz_t7.c $(FUZZ_SRC) -lm
 fuzz: $(BUILD)/fuzz/fuzz_t7
 	@mkdir -p $(BUILD)/fuzz/corpus
 	cp -n tests/corpus/t7/* $(BUILD)/fuzz/corpus/
-	cd $(BUILD)/fuzz && ./fuzz_t7 -max_total_time=$(FUZZ_TIME) -rss_limit_mb=2048 -max_len=65536 corpus
+	cd $(BUILD)/fuzz && ./fuzz_t7 $(FUZZ_RUN) corpus
+$(BUILD)/fuzz-idx/fuzz_idx: scripts/fuzz_idx.c $(FUZZ_IDX_SRC) src/io/idx.h src/io/file.h
+	$(FUZZ_CLANG)
+	$(FUZZ_CC) -o $@ scripts/fuzz_idx.c $(FUZZ_IDX_SRC) -lz -lm
+fuzz-idx: $(BUILD)/fuzz-idx/fuzz_idx
+	@mkdir -p $(BUILD)/fuzz-idx/corpus
+	cp -n tests/corpus/idx/* $(BUILD)/fuzz-idx/corpus/
+	cd $(BUILD)/fuzz-idx && ./fuzz_idx $(FUZZ_RUN) corpus
 
 # The stateful misuse driver under ASan + UBSan (docs/fuzzing.md):
 #   make fuzz-api [FUZZ_TIME=1800] [FUZZ_SEED=n] [FUZZ_SKIP=8,11] [FUZZ_VERBOSE=1]

@@ -1,6 +1,7 @@
 -- Mutation fuzzer of dlua's file readers on the paths scripts use: torch.deserialize and
 -- torch.load (the .t7 reader: File.lua's readObject over the C cursor, every length,
--- size, stride and offset check that torch.load runs), dl.readIDX and dl.readCSV.
+-- size, stride and offset check that torch.load runs), dl.readIDX (plain and gzip) and
+-- dl.readCSV.
 -- Run it under the sanitizer build (make fuzz-files), where an overflow or a
 -- use-after-free aborts the process; errors are the expected outcome.
 --
@@ -42,6 +43,13 @@ elseif format == 'idx' then
   seeds[#seeds + 1] = idx(0x0C, {1, 1, 2}, string.pack('>i4>i4', 7, -7))
   seeds[#seeds + 1] = idx(0x0E, {1}, string.pack('>d', 3.25))
   seeds[#seeds + 1] = idx(0x0B, {3}, string.pack('>i2>i2>i2', 1, 2, 3))
+  -- the libFuzzer corpus, gzip files among them, without its leading mode byte
+  local d = 'tests/corpus/idx/'
+  for name in io.popen('ls ' .. d):lines() do
+    local f = assert(io.open(d .. name, 'rb'))
+    seeds[#seeds + 1] = f:read('a'):sub(2)
+    f:close()
+  end
 else
   seeds[#seeds + 1] = 'a,b,species\n1,2,x\n3,4,y\n'
   seeds[#seeds + 1] = '1,2,3\n4,5,6\n'
