@@ -421,6 +421,13 @@ describe('torch.DiskFile and torch.MemoryFile', function()
       f:seekEnd()
       assert.are.equal(9, f:position())
       assert.has_error(function() f:seek(100) end)
+      -- positions are 1-based; converting math.mininteger to 0-based used to wrap
+      for _, p in ipairs {0, -1, math.mininteger, math.maxinteger} do
+         local ok, err = pcall(f.seek, f, p)
+         assert.is_false(ok)
+         assert.truthy(err:find('seek: position ' .. p .. ' is outside the file (8 bytes)', 1, true), err)
+         assert.are.equal(9, f:position())
+      end
       assert.has_error(function() f:longSize(3) end)
    end)
 

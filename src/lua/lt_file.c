@@ -215,7 +215,11 @@ static int m_longSize(lua_State *L) {
 static int m_seek(lua_State *L) {
   lt_file *f = checkfile(L, "seek");
   int64_t pos = lt_checkint(L, 2, "seek");
-  if (io_t7_seek(&f->c, pos - 1) < 0) failed(L, f);
+  /* 1-based: pos - 1 would wrap for math.mininteger */
+  if (pos < 1 ? dl_error("seek: position %lld is outside the file (%lld bytes)", (long long)pos,
+                         (long long)f->c.size)
+              : io_t7_seek(&f->c, pos - 1) < 0)
+    failed(L, f);
   return pushself(L);
 }
 
