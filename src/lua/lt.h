@@ -110,6 +110,7 @@ void lt_open_file(lua_State *L);      /* .t7 reading and writing: lt_file.c */
 void lt_open_nn(lua_State *L);      /* nn layer kernels into torch._nn: lt_nn.c */
 void lt_open_nnact(lua_State *L);   /* nn activation kernels into torch._nn: lt_nnact.c */
 void lt_open_loss(lua_State *L);    /* nn loss kernels into torch._nn: lt_loss.c */
+void lt_open_softmax(lua_State *L); /* softmax kernels into torch._nn: lt_softmax.c */
 void lt_open_conv(lua_State *L);    /* convolution and pooling kernels into torch._nn: lt_conv.c */
 void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._optim: lt_optim.c */
 void lt_open_io(lua_State *L);      /* readers (CSV, IDX) and serialization: lt_io.c */

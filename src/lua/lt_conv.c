@@ -233,24 +233,6 @@ static int tmax_bwd(lua_State *L) {
   return 0;
 }
 
-/* spatial_softmax_forward(out, input), spatial_softmax_backward(gradIn, gradOut, output) */
-static int ssm_fwd(lua_State *L) {
-  const char *fn = "spatial_softmax_forward";
-  dl_tensor *out = lt_checktensor(L, 1, fn), *in = lt_checktensor(L, 2, fn);
-  LT_TRY(L, nn_spatial_softmax_forward(out, in));
-  lt_gcstep(L);
-  return 0;
-}
-
-static int ssm_bwd(lua_State *L) {
-  const char *fn = "spatial_softmax_backward";
-  dl_tensor *gi = lt_checktensor(L, 1, fn), *go = lt_checktensor(L, 2, fn);
-  dl_tensor *out = lt_checktensor(L, 3, fn);
-  LT_TRY(L, nn_spatial_softmax_backward(gi, go, out));
-  lt_gcstep(L);
-  return 0;
-}
-
 /* conv_path('auto' | 'batch' | 'sample'): how 2D convolutions run (see conv.h). */
 static int conv_path(lua_State *L) {
   static const char *const names[] = {"auto", "batch", "sample", NULL};
@@ -277,8 +259,6 @@ static const luaL_Reg conv_funcs[] = {
     {"adaptive_pool2d_backward", adaptive_bwd},
     {"temporal_maxpool_forward", tmax_fwd},
     {"temporal_maxpool_backward", tmax_bwd},
-    {"spatial_softmax_forward", ssm_fwd},
-    {"spatial_softmax_backward", ssm_bwd},
     {NULL, NULL}};
 
 void lt_open_conv(lua_State *L) {

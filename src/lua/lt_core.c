@@ -328,7 +328,7 @@ static const struct {
     OPEN(lt_open_reduction), OPEN(lt_open_indexing),  OPEN(lt_open_file),
     OPEN(lt_open_nn),        OPEN(lt_open_nnact),     OPEN(lt_open_conv),
     OPEN(lt_open_optim),     OPEN(lt_open_io),        OPEN(lt_open_idx),
-    OPEN(lt_open_where),     OPEN(lt_open_loss),
+    OPEN(lt_open_where),     OPEN(lt_open_loss),      OPEN(lt_open_softmax),
 };
 
 int luaopen_torch_core(lua_State *L) {

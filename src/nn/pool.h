@@ -1,5 +1,5 @@
 /* Pooling kernels: 2D max and average pooling (stride, padding, ceil mode), adaptive
-   max and average pooling, temporal max pooling, and the softmax over planes, float and
+   max and average pooling, temporal max pooling, float and
    double. Inputs may have any strides (read through a contiguous copy then); outputs,
    indices and gradients are resized and written contiguous. Planes (sample, channel)
    run in parallel with OpenMP. Each function checks sizes and types and returns -1 with
@@ -50,12 +50,5 @@ int nn_temporal_maxpool_forward(dl_tensor *out, dl_tensor *indices, const dl_ten
 int nn_temporal_maxpool_backward(dl_tensor *gradIn, const dl_tensor *in,
                                  const dl_tensor *gradOut, const dl_tensor *indices,
                                  int64_t kw, int64_t dw);
-
-/* Softmax over dimension 2 of an N x C x (any more) input: at each sample and position,
-   over the C planes. */
-int nn_spatial_softmax_forward(dl_tensor *out, const dl_tensor *in);
-/* gradIn = out * (gradOut - sum_c gradOut * out). */
-int nn_spatial_softmax_backward(dl_tensor *gradIn, const dl_tensor *gradOut,
-                                const dl_tensor *out);
 
 #endif
