@@ -90,6 +90,12 @@ local function describe(v)
   end
   return torch.typename(v) or type(v)
 end
+-- Lua code over a huge legal view (tostring or totable of an expanded tensor of 2^40
+-- elements) runs for hours without being a bug: a count hook ends any step past its budget
+-- of VM instructions with an error, as a hostile step's own error would.
+local BUDGET = 50000000
+local function over_budget() error('fuzz_state: step over its instruction budget') end
+
 local function try(label, f, ...)
   calls = calls + 1
   if VERBOSE == '2' then
@@ -99,7 +105,11 @@ local function try(label, f, ...)
   else
     log('  %s', label)
   end
-  return pcall(f, ...)
+  local hook, mask, count = debug.gethook()
+  debug.sethook(over_budget, '', BUDGET)
+  local r = table.pack(pcall(f, ...))
+  debug.sethook(hook, mask, count)
+  return table.unpack(r, 1, r.n)
 end
 
 -- Names that write files, block, or redefine the type system (which breaks the driver
