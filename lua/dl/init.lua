@@ -14,5 +14,6 @@ require 'dl.ema'
 require 'dl.summary'
 require 'dl.datasets'
 require 'dl.augment'
+require 'dl.clip'
 
 return dl
