@@ -47,6 +47,15 @@ int nn_check_numel(const char *fn, const char *what, const dl_tensor *t, int64_t
   return 0;
 }
 
+int nn_check_count(const char *fn, const char *what, const dl_tensor *t, int64_t n,
+                   const char *likewhat, const dl_tensor *like) {
+  char b1[96], b2[96];
+  if (dl_tensor_numel(t) == n) return 0;
+  return dl_error("%s: %s of size %s, expected %lld elements for %s of size %s", fn, what,
+                  dl_sizestr(b1, sizeof b1, t->ndim, t->size), (long long)n, likewhat,
+                  dl_sizestr(b2, sizeof b2, like->ndim, like->size));
+}
+
 int nn_check_vec(const char *fn, const char *what, const dl_tensor *t, int64_t n, dl_dtype dt) {
   if (!t) return 0;
   if (nn_check_type(fn, what, t, dt) < 0) return -1;

@@ -29,6 +29,10 @@ int nn_check_size(const char *fn, const char *what, const dl_tensor *t, int n,
                   const int64_t *size);
 /* t (when not NULL) has n elements. */
 int nn_check_numel(const char *fn, const char *what, const dl_tensor *t, int64_t n);
+/* t has the n elements that like implies (a target for an input, say): "target of size 5,
+   expected 6 elements for input of size 2x3". */
+int nn_check_count(const char *fn, const char *what, const dl_tensor *t, int64_t n,
+                   const char *likewhat, const dl_tensor *like);
 /* t (when not NULL) is a vector of n elements of type dt (weights, biases, statistics). */
 int nn_check_vec(const char *fn, const char *what, const dl_tensor *t, int64_t n, dl_dtype dt);
 
