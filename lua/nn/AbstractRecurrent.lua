@@ -49,7 +49,8 @@ function AbstractRecurrent:_backSlot(counter, what)
    local t = self[counter] or self.step - 1
    if t < 1 then self:_error('%s called more times than forward (since forget)', what) end
    local s = self:_slot(t)
-   if s.step ~= t then
+   -- step t reads its own slot and the previous step's (its input state)
+   if s.step ~= t or (t > 1 and self:_slot(t - 1).step ~= t - 1) then
       self:_error('%s: step %d is beyond the %d steps kept for backpropagation (maxBPTTstep)',
                   what, t, self:_ringsize() - 1)
    end
@@ -96,8 +97,11 @@ end
 function AbstractRecurrent:forget()
    self.step = 1
    self._gradStep, self._accStep, self._lastSlot = nil, nil, nil
-   for _, m in ipairs(self.modules) do
-      if m.forget then m:forget() end
+   -- step modules anywhere inside (a Sequential of LSTMs in a Recursor, say) forget too
+   for _, child in ipairs(self.modules) do
+      child:apply(function(m)
+         if m ~= self and torch.isTypeOf(m, 'nn.AbstractRecurrent') then m:forget() end
+      end)
    end
    return self
 end

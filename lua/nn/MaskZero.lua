@@ -46,7 +46,7 @@ end
 
 local function masked(buf, x, keep, batched)
    if torch.isTensor(x) then
-      buf = torch.isTensor(buf) and buf or x.new()
+      buf = torch.isTensor(buf) and buf:type() == x:type() and buf or x.new()
       buf:resizeAs(x):copy(x)
       if x:nElement() == 0 then return buf end
       if batched then
@@ -65,8 +65,8 @@ local function masked(buf, x, keep, batched)
 end
 
 function MaskZero:updateOutput(input)
-   local out = self.module:updateOutput(input)
    local keep, batched = self:_keep(input)
+   local out = self.module:updateOutput(input)
    self.output = masked(self.output, out, keep, batched)
    return self.output
 end
