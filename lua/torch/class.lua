@@ -290,8 +290,12 @@ function torch.isStorage(obj)
    return name ~= nil and name:find('^torch%..*Storage$') ~= nil
 end
 
--- torch.pointer(obj): an integer that identifies a table, function, thread or userdata.
+-- torch.pointer(obj): an integer that identifies a table, function, thread or userdata;
+-- for a storage, the same for every :storage() of it (char-rnn groups parameters by it).
+local pointerof = torch._pointerof
 function torch.pointer(obj)
+   local p = pointerof(obj)
+   if p then return p end
    local s = string.format('%p', obj)
    return s ~= '0x0' and tonumber(s:sub(3), 16) or nil
 end

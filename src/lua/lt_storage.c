@@ -186,20 +186,45 @@ static int s_type(lua_State *L) {
 }
 
 static int s_eq(lua_State *L) {
-  /* sizes compare by value, so x:size() == y:size() reads naturally */
+  /* identity, as in Torch7: two :storage() of one tensor are equal, two storages of the
+     same values are not (char-rnn and the rnn package group parameters this way; sizes
+     compare with isSize or isSameSizeAs) */
   dl_storage *a = lt_tostorage(L, 1), *b = lt_tostorage(L, 2);
-  int eq = a && b && a->dtype == b->dtype && a->size == b->size &&
-           memcmp(a->data, b->data, (size_t)a->size * dl_dtype_size(a->dtype)) == 0;
-  lua_pushboolean(L, eq);
+  lua_pushboolean(L, a && a == b);
+  return 1;
+}
+
+/* s:data(): the address of the first element, as a light userdata: a key that is the
+   same for every :storage() of one storage (Torch7 gave a pointer; Lua cannot index one). */
+static int s_data(lua_State *L) {
+  dl_storage *s = check_self(L, "data");
+  lua_pushlightuserdata(L, s->data);
+  return 1;
+}
+
+/* torch._pointerof(obj): the integer torch.pointer gives a tensor (its dl_tensor), a
+   storage (the dl_storage every :storage() view of it shares) or a light userdata; nil
+   for other values, which torch.pointer identifies by their Lua address. */
+static int pointerof(lua_State *L) {
+  dl_storage *s = lt_tostorage(L, 1);
+  dl_tensor *t = lt_totensor(L, 1);
+  const void *p = s ? (const void *)s : t ? (const void *)t
+                  : lua_islightuserdata(L, 1) ? lua_touserdata(L, 1) : NULL;
+  if (!p) return 0;
+  lua_pushinteger(L, (lua_Integer)(intptr_t)p);
   return 1;
 }
 
 static const luaL_Reg methods[] = {
+    {"data", s_data},
     {"size", s_size},   {"fill", s_fill},       {"resize", s_resize}, {"copy", s_copy},
     {"totable", s_totable}, {"type", s_type},  {"__gc", s_gc},       {"__index", s_index},
     {"__newindex", s_newindex}, {"__len", s_len}, {"__eq", s_eq},     {NULL, NULL}};
 
+static const luaL_Reg funcs[] = {{"_pointerof", pointerof}, {NULL, NULL}};
+
 void lt_open_storage(lua_State *L) {
+  lt_register(L, NULL, funcs);
   for (int t = 0; t < DL_NTYPES; t++) {
     const char *name = lt_storagename((dl_dtype)t);
     luaL_newmetatable(L, name); /* sets __name */

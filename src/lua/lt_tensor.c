@@ -314,7 +314,37 @@ static int t_permute(lua_State *L) {
   return 1;
 }
 
+/* Torch7's result-first forms, dst:view(src, ...), dst:expandAs(src, like), ...: when
+   argument `last` is a tensor (2 for view and expand, 3 for viewAs and expandAs, whose
+   plain forms already take two tensors), f makes the view of argument 2 from the
+   arguments after dst, and dst becomes that view (of the same type: a tensor's type is
+   its layout) and is returned. Returns 0 for the plain form. */
+static int into_first(lua_State *L, lua_CFunction f, int last, const char *fn) {
+  dl_tensor *src = lt_totensor(L, 2);
+  if (!src || !lt_totensor(L, last)) return 0;
+  dl_tensor *dst = lt_checktensor(L, 1, fn);
+  if (dst->dtype != src->dtype)
+    return lt_error(L, "%s: result is a %s, source a %s", fn, lt_typename(dst->dtype),
+                    lt_typename(src->dtype));
+  int top = lua_gettop(L);
+  lua_pushcfunction(L, f);
+  for (int i = 2; i <= top; i++) lua_pushvalue(L, i);
+  lua_call(L, top - 1, 1);
+  dl_tensor_set(lt_checktensor(L, 1, fn), lt_checktensor(L, -1, fn));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* t:data(): the address of t's first element, a light userdata (nil without storage). */
+static int t_data(lua_State *L) {
+  dl_tensor *t = lt_checktensor(L, 1, "data");
+  if (!t->storage) return 0;
+  lua_pushlightuserdata(L, (char *)t->storage->data + t->offset * dl_dtype_size(t->dtype));
+  return 1;
+}
+
 static int t_view(lua_State *L) {
+  if (into_first(L, t_view, 2, "view")) return 1;
   dl_tensor *t = lt_checktensor(L, 1, "view");
   int64_t size[DL_MAXDIM];
   int n = lt_checksizes(L, 2, size, "view");
@@ -324,6 +354,7 @@ static int t_view(lua_State *L) {
 }
 
 static int t_viewas(lua_State *L) {
+  if (into_first(L, t_viewas, 3, "viewAs")) return 1;
   dl_tensor *t = lt_checktensor(L, 1, "viewAs"), *like = lt_checktensor(L, 2, "viewAs");
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, dl_tensor_view(v, like->ndim, like->size));
@@ -340,6 +371,7 @@ static int t_unfold(lua_State *L) {
 }
 
 static int t_expand(lua_State *L) {
+  if (into_first(L, t_expand, 2, "expand")) return 1;
   dl_tensor *t = lt_checktensor(L, 1, "expand");
   int64_t size[DL_MAXDIM];
   int n = lt_checksizes(L, 2, size, "expand");
@@ -349,6 +381,7 @@ static int t_expand(lua_State *L) {
 }
 
 static int t_expandas(lua_State *L) {
+  if (into_first(L, t_expandas, 3, "expandAs")) return 1;
   dl_tensor *t = lt_checktensor(L, 1, "expandAs"), *like = lt_checktensor(L, 2, "expandAs");
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, dl_tensor_expand(v, like->ndim, like->size));
@@ -491,6 +524,26 @@ static int apply_index_table(lua_State *L, int kidx, dl_tensor *v, int64_t *elem
   return 0;
 }
 
+/* The element a LongStorage of one index per dimension names (Torch7's t[#t] reads the
+   last element of t through the LongStorage #t gives), as an offset into t's storage. */
+static int64_t storage_index(lua_State *L, const dl_tensor *t, const dl_storage *k,
+                             const char *fn) {
+  if (k->dtype != DL_LONG || k->size != t->ndim || t->ndim == 0)
+    return lt_error(L, "%s: a %s of size %lld as the index of a %dD tensor (expected a "
+                    "torch.LongStorage of %d indices)", fn, lt_storagename(k->dtype),
+                    (long long)k->size, t->ndim, t->ndim);
+  const int64_t *ix = k->data;
+  int64_t elem = t->offset;
+  for (int d = 0; d < t->ndim; d++) {
+    int64_t i = ix[d], z = i < 0 ? i + t->size[d] : i - 1;
+    if (i == 0 || z < 0 || z >= t->size[d])
+      return lt_error(L, "%s: index %lld out of range for dimension %d (size %lld)", fn,
+                      (long long)i, d + 1, (long long)t->size[d]);
+    elem += z * t->stride[d];
+  }
+  return elem;
+}
+
 /* Calls the method `name` of tensor 1 with the given stack arguments. */
 static int call_method(lua_State *L, const char *name, int nargs_from, int nret) {
   int top = lua_gettop(L);
@@ -529,6 +582,11 @@ static int t_index(lua_State *L) {
     dl_tensor *v = lt_pushview(L, t);
     int64_t elem;
     if (apply_index_table(L, 2, v, &elem)) push_elem(L, v, elem);
+    return 1;
+  }
+  dl_storage *ks = lt_tostorage(L, 2);
+  if (ks) {
+    push_elem(L, t, storage_index(L, t, ks, "index"));
     return 1;
   }
   dl_tensor *k = lt_totensor(L, 2);
@@ -578,6 +636,11 @@ static int t_newindex(lua_State *L) {
     } else {
       assign_view(L, v, 3);
     }
+    return 0;
+  }
+  dl_storage *ks = lt_tostorage(L, 2);
+  if (ks) {
+    set_elem(L, t, storage_index(L, t, ks, "newindex"), 3, "newindex");
     return 0;
   }
   dl_tensor *k = lt_totensor(L, 2);
@@ -747,6 +810,7 @@ static const luaL_Reg methods[] = {
     {"nElement", t_nelement},
     {"numel", t_nelement},
     {"storage", t_storage},
+    {"data", t_data},
     {"storageOffset", t_storageoffset},
     {"isContiguous", t_iscontiguous},
     {"isSameSizeAs", t_issamesizeas},
