@@ -91,10 +91,24 @@ local function describe(v)
   return torch.typename(v) or type(v)
 end
 -- Lua code over a huge legal view (tostring or totable of an expanded tensor of 2^40
--- elements) runs for hours without being a bug: a count hook ends any step past its budget
--- of VM instructions with an error, as a hostile step's own error would.
-local BUDGET = 50000000
-local function over_budget() error('fuzz_state: step over its instruction budget') end
+-- elements), or an apply whose callback collects garbage on each of a million elements,
+-- runs for hours without being a bug: a hook ends any step past its budget of processor
+-- seconds with an error, as a hostile step's own error would. Hooks belong to one
+-- coroutine, so the driver's coroutines set it too (cocreate).
+local BUDGET = 20
+local deadline = math.huge
+local function over_budget()
+  if os.clock() > deadline then error('fuzz_state: step over its time budget') end
+end
+local function cocreate(f)
+  return coroutine.create(function(...)
+    local limit = os.clock() + BUDGET
+    debug.sethook(function()
+      if os.clock() > limit then error('fuzz_state: coroutine over its time budget') end
+    end, '', 1000)
+    return f(...)
+  end)
+end
 
 local function try(label, f, ...)
   calls = calls + 1
@@ -105,10 +119,13 @@ local function try(label, f, ...)
   else
     log('  %s', label)
   end
+  local outer = deadline
+  deadline = math.min(outer, os.clock() + BUDGET)
   local hook, mask, count = debug.gethook()
-  debug.sethook(over_budget, '', BUDGET)
+  debug.sethook(over_budget, '', 1000)
   local r = table.pack(pcall(f, ...))
   debug.sethook(hook, mask, count)
+  deadline = outer
   return table.unpack(r, 1, r.n)
 end
 
@@ -330,7 +347,7 @@ local function any_value()
   elseif k == 12 then return hostile_table()
   elseif k == 13 and #zombies > 0 then return pick(zombies)
   else return pick({io.stdout, 'x', true, function() disturb() end, {}, number(),
-                    coroutine.create(disturb), torch.MemoryFile()}) end
+                    cocreate(disturb), torch.MemoryFile()}) end
 end
 
 -- A value for the pool or an argument; views of more than 2^20 elements are replaced (see
@@ -487,7 +504,7 @@ step(9, function() -- callbacks that yield (never resumed), raise or disturb
                    function() x:resize(0); collectgarbage() end,
                    function() x:set(); return 2 end})
   local which = rand(4)
-  local co = coroutine.create(function()
+  local co = cocreate(function()
     if which == 1 then x:apply(cb)
     elseif which == 2 then x:map(some_tensor(), cb)
     elseif which == 3 then x:map2(some_tensor(), some_tensor(), cb)
@@ -576,7 +593,7 @@ step(9, function() -- dl.fit with callbacks that yield, raise or disturb
   if which == 1 then opts.onEpoch = hostile
   elseif which == 2 then opts.transform = function(xb, yb) hostile(); return xb, yb end
   else opts.schedule = function() hostile(); return 1 end end
-  local co = coroutine.create(function()
+  local co = cocreate(function()
     dl.fit(model, nn.CrossEntropyCriterion(), optim.sgd, X, y, opts)
   end)
   calls = calls + 1
