@@ -3,30 +3,10 @@
 -- single inputs, sizeAverage, weights, and the error messages.
 require 'torch'
 require 'nn'
--- until lua/nn/init.lua requires them all
-for _, name in ipairs({'LogSoftMax', 'MSECriterion', 'AbsCriterion', 'SmoothL1Criterion',
-                       'ClassNLLCriterion', 'CrossEntropyCriterion', 'BCECriterion',
-                       'DistKLDivCriterion', 'MarginCriterion', 'SoftMarginCriterion',
-                       'MultiMarginCriterion', 'MultiLabelSoftMarginCriterion',
-                       'MarginRankingCriterion', 'HingeEmbeddingCriterion',
-                       'CosineEmbeddingCriterion', 'MultiCriterion', 'ParallelCriterion',
-                       'BCEWithLogitsCriterion'}) do
-   require('nn.' .. name)
-end
 local H = require 'spec.helpers'
 
-local function flat(t)
-   local out = {}
-   local function rec(v)
-      if type(v) == 'table' then
-         for _, e in ipairs(v) do rec(e) end
-      else
-         out[#out + 1] = v
-      end
-   end
-   rec(t:totable())
-   return out
-end
+-- The values of a tensor in row-major order.
+local function flat(t) return t:contiguous():view(t:nElement()):totable() end
 
 local function near(got, want, tol, what)
    if type(want) == 'number' then got, want = {got}, {want} end
@@ -121,9 +101,9 @@ describe('nn criteria', function()
 
       it('name the criterion and the sizes on a mismatch', function()
          H.raises(function() nn.MSECriterion():forward(torch.Tensor(2, 3), torch.Tensor(5)) end,
-                  'nn.MSECriterion: input size 2x3 and target size 5 differ in number of elements (6 vs 5)')
+                  'nn.MSECriterion: target of size 5, expected 6 elements for input of size 2x3')
          H.raises(function() nn.SmoothL1Criterion():forward(torch.Tensor(2), 'x') end,
-                  'nn.SmoothL1Criterion: argument 3: expected a tensor')
+                  'nn.SmoothL1Criterion: target must be a tensor or a number, got string')
       end)
    end)
 
@@ -176,12 +156,12 @@ describe('nn criteria', function()
          H.raises(function() c:backward(torch.Tensor(lp), torch.LongTensor({1, 0})) end,
                   'nn.ClassNLLCriterion: target 0 out of range for 3 classes')
          H.raises(function() c:forward(torch.Tensor(lp), torch.LongTensor({1, 2, 3})) end,
-                  'nn.ClassNLLCriterion: target size 3 does not match input size 2x3')
+                  'nn.ClassNLLCriterion: target of size 3, expected 2 elements for input of size 2x3')
          H.raises(function() c:forward(torch.Tensor(2, 3, 4), torch.LongTensor({1, 2})) end,
-                  'nn.ClassNLLCriterion: expected a 1D or 2D (batch x classes) input, got size 2x3x4')
+                  'nn.ClassNLLCriterion: input of size 2x3x4, expected 1D or 2D')
          H.raises(function() nn.ClassNLLCriterion(torch.Tensor(2)):forward(torch.Tensor(lp),
                                                                          torch.LongTensor({1, 2})) end,
-                  'nn.ClassNLLCriterion: weights has 2 elements for 3 classes')
+                  'nn.ClassNLLCriterion: weights has 2 elements, expected 3')
       end)
    end)
 
@@ -334,7 +314,8 @@ describe('nn criteria', function()
       end)
 
       it('rejects a bad p and targets out of range', function()
-         H.raises(function() nn.MultiMarginCriterion(3) end, 'nn.MultiMarginCriterion: p must be 1 or 2, got 3')
+         H.raises(function() nn.MultiMarginCriterion(3):forward(torch.Tensor(x), torch.LongTensor({2, 1})) end,
+                  'nn.MultiMarginCriterion: p must be 1 or 2, got 3')
          H.raises(function() nn.MultiMarginCriterion():forward(torch.Tensor(x), torch.LongTensor({4, 1})) end,
                   'nn.MultiMarginCriterion: target 4 out of range for 3 classes')
       end)
@@ -391,9 +372,9 @@ describe('nn criteria', function()
 
       it('names the sizes that differ', function()
          H.raises(function() nn.CosineEmbeddingCriterion():forward({torch.Tensor(2, 3), torch.Tensor(2, 4)}, torch.Tensor(2)) end,
-                  'nn.CosineEmbeddingCriterion: input[1] size 2x3 and input[2] size 2x4 differ')
+                  'nn.CosineEmbeddingCriterion: input[2] of size 2x4, expected 2x3')
          H.raises(function() nn.CosineEmbeddingCriterion():forward({torch.Tensor(2, 3), torch.Tensor(2, 3)}, torch.Tensor(3)) end,
-                  'nn.CosineEmbeddingCriterion: target size 3 does not match input size 2x3')
+                  'nn.CosineEmbeddingCriterion: target of size 3, expected 2 elements for input[1] of size 2x3')
       end)
    end)
 
@@ -441,7 +422,7 @@ describe('nn criteria', function()
 
       it('a Double input needs a converted criterion', function()
          H.raises(function() nn.MSECriterion():backward(D({1}), D({2})) end,
-                  'nn.MSECriterion: gradInput is a Float tensor but input is Double')
+                  'nn.MSECriterion: gradInput is a Float tensor, input a Double tensor')
       end)
    end)
 end)

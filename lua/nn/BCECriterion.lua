@@ -5,27 +5,14 @@
 -- rescaling weight per element of the last dimension (per output of a batch row).
 -- Kernels in src/nn/loss.c.
 local BCECriterion, parent = torch.class('nn.BCECriterion', 'nn.Criterion')
-local K = torch._nn
 
 function BCECriterion:__init(weights, sizeAverage)
    parent.__init(self)
    if sizeAverage ~= nil then self.sizeAverage = sizeAverage else self.sizeAverage = true end
-   if weights ~= nil and not (torch.isTensor(weights) and weights:dim() == 1) then
-      error('nn.BCECriterion: weights must be a 1D tensor, got ' .. torch.type(weights), 2)
-   end
+   self:_checkWeights(weights)
    self.weights = weights
 end
 
-function BCECriterion:updateOutput(input, target)
-   self.output = K.Criterion_updateOutput('BCECriterion', input, target, self.sizeAverage,
-                                          nil, self.weights, nil)
-   return self.output
-end
-
-function BCECriterion:updateGradInput(input, target)
-   K.Criterion_updateGradInput('BCECriterion', input, target, self.gradInput, self.sizeAverage,
-                               nil, self.weights, nil)
-   return self.gradInput
-end
+parent._pointwise(BCECriterion, 'bce')
 
 return BCECriterion

@@ -7,7 +7,6 @@
 -- (p, weighting the positive class) have one value per element of the last dimension.
 -- Kernels in src/nn/loss.c.
 local BCEWithLogitsCriterion, parent = torch.class('nn.BCEWithLogitsCriterion', 'nn.Criterion')
-local K = torch._nn
 
 function BCEWithLogitsCriterion:__init(weights, sizeAverage, posWeight)
    parent.__init(self)
@@ -16,16 +15,6 @@ function BCEWithLogitsCriterion:__init(weights, sizeAverage, posWeight)
    self.posWeight = posWeight
 end
 
-function BCEWithLogitsCriterion:updateOutput(input, target)
-   self.output = K.Criterion_updateOutput('BCEWithLogitsCriterion', input, target, self.sizeAverage,
-                                          nil, self.weights, self.posWeight)
-   return self.output
-end
-
-function BCEWithLogitsCriterion:updateGradInput(input, target)
-   K.Criterion_updateGradInput('BCEWithLogitsCriterion', input, target, self.gradInput, self.sizeAverage,
-                               nil, self.weights, self.posWeight)
-   return self.gradInput
-end
+parent._pointwise(BCEWithLogitsCriterion, 'bcelogits')
 
 return BCEWithLogitsCriterion

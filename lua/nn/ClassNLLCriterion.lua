@@ -10,23 +10,21 @@ local K = torch._nn
 function ClassNLLCriterion:__init(weights, sizeAverage, ignoreIndex)
    parent.__init(self)
    if sizeAverage ~= nil then self.sizeAverage = sizeAverage else self.sizeAverage = true end
-   if weights ~= nil and not (torch.isTensor(weights) and weights:dim() == 1) then
-      error('nn.ClassNLLCriterion: weights must be a 1D tensor, got ' .. torch.type(weights), 2)
-   end
+   self:_checkWeights(weights)
    self.weights = weights
    self.ignoreIndex = ignoreIndex or -100
    self.totalWeight = 0
 end
 
 function ClassNLLCriterion:updateOutput(input, target)
-   self.output, self.totalWeight = K.ClassNLLCriterion_updateOutput(
-      input, target, self.weights, self.sizeAverage, self.ignoreIndex)
+   self.output, self.totalWeight = K.classnll_forward(input, target, self.weights,
+                                                      self.sizeAverage, self.ignoreIndex)
    return self.output
 end
 
 function ClassNLLCriterion:updateGradInput(input, target)
-   K.ClassNLLCriterion_updateGradInput(input, target, self.gradInput, self.weights,
-                                       self.sizeAverage, self.ignoreIndex)
+   K.classnll_backward(self.gradInput, input, target, self.weights, self.sizeAverage,
+                       self.ignoreIndex)
    return self.gradInput
 end
 

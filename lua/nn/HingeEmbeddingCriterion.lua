@@ -3,7 +3,6 @@
 -- elements (margin 1). The target may be a number for a one-element input.
 -- Kernels in src/nn/loss.c.
 local HingeEmbeddingCriterion, parent = torch.class('nn.HingeEmbeddingCriterion', 'nn.Criterion')
-local K = torch._nn
 
 function HingeEmbeddingCriterion:__init(margin)
    parent.__init(self)
@@ -11,16 +10,6 @@ function HingeEmbeddingCriterion:__init(margin)
    self.sizeAverage = true
 end
 
-function HingeEmbeddingCriterion:updateOutput(input, target)
-   self.output = K.Criterion_updateOutput('HingeEmbeddingCriterion', input, target, self.sizeAverage,
-                                          self.margin, nil, nil)
-   return self.output
-end
-
-function HingeEmbeddingCriterion:updateGradInput(input, target)
-   K.Criterion_updateGradInput('HingeEmbeddingCriterion', input, target, self.gradInput, self.sizeAverage,
-                               self.margin, nil, nil)
-   return self.gradInput
-end
+parent._pointwise(HingeEmbeddingCriterion, 'hingeembedding')
 
 return HingeEmbeddingCriterion

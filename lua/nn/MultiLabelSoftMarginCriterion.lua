@@ -4,7 +4,6 @@
 -- as Torch7 (a Sigmoid followed by a BCECriterion), computed without overflow.
 -- Kernels in src/nn/loss.c.
 local MultiLabelSoftMarginCriterion, parent = torch.class('nn.MultiLabelSoftMarginCriterion', 'nn.Criterion')
-local K = torch._nn
 
 function MultiLabelSoftMarginCriterion:__init(weights)
    parent.__init(self)
@@ -12,16 +11,6 @@ function MultiLabelSoftMarginCriterion:__init(weights)
    self.weights = weights
 end
 
-function MultiLabelSoftMarginCriterion:updateOutput(input, target)
-   self.output = K.Criterion_updateOutput('MultiLabelSoftMarginCriterion', input, target, self.sizeAverage,
-                                          nil, self.weights, nil)
-   return self.output
-end
-
-function MultiLabelSoftMarginCriterion:updateGradInput(input, target)
-   K.Criterion_updateGradInput('MultiLabelSoftMarginCriterion', input, target, self.gradInput, self.sizeAverage,
-                               nil, self.weights, nil)
-   return self.gradInput
-end
+parent._pointwise(MultiLabelSoftMarginCriterion, 'multilabelsoftmargin')
 
 return MultiLabelSoftMarginCriterion

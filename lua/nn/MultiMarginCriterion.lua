@@ -8,28 +8,22 @@ local K = torch._nn
 
 function MultiMarginCriterion:__init(p, weights, margin)
    parent.__init(self)
-   p = p or 1
-   if p ~= 1 and p ~= 2 then
-      error('nn.MultiMarginCriterion: p must be 1 or 2, got ' .. tostring(p), 2)
-   end
-   if weights ~= nil and not (torch.isTensor(weights) and weights:dim() == 1) then
-      error('nn.MultiMarginCriterion: weights must be a 1D tensor, got ' .. torch.type(weights), 2)
-   end
-   self.p = p
+   self:_checkWeights(weights)
+   self.p = p or 1 -- 1 or 2, checked by the kernels
    self.margin = margin or 1
    self.weights = weights
    self.sizeAverage = true
 end
 
 function MultiMarginCriterion:updateOutput(input, target)
-   self.output = K.MultiMarginCriterion_updateOutput(input, target, self.p, self.weights,
-                                                     self.margin, self.sizeAverage)
+   self.output = K.multimargin_forward(input, target, self.p, self.weights, self.margin,
+                                       self.sizeAverage)
    return self.output
 end
 
 function MultiMarginCriterion:updateGradInput(input, target)
-   K.MultiMarginCriterion_updateGradInput(input, target, self.gradInput, self.p, self.weights,
-                                          self.margin, self.sizeAverage)
+   K.multimargin_backward(self.gradInput, input, target, self.p, self.weights, self.margin,
+                          self.sizeAverage)
    return self.gradInput
 end
 

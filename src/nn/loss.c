@@ -1,15 +1,33 @@
-/* Criteria. Every kernel first takes contiguous versions of its operands (views when they
-   already are, converted copies for targets of another type), then runs plain loops over
-   flat arrays; the pointwise losses are one expression each for the loss and its
-   gradient, expanded for float and double. */
-#include <stdio.h>
+/* Criteria. Every kernel checks its operands (prelude.h), takes contiguous versions of them
+   (views when they already are, converted copies for targets of another type), then calls
+   the typed loop of loss_loops.h for the input's type. */
+#include <math.h>
 #include <string.h>
 #include <tgmath.h> /* log, exp... pick the float or double function by argument */
 
 #include "../ops/copy.h"
 #include "loss.h"
+#include "prelude.h"
 
-#define NN_GRAIN 16384 /* elements per thread before a loop is worth parallelising */
+/* Typed loops: pw_forward_float, pw_forward_double, ... */
+#define T float
+#define FN(name) name##_float
+#include "loss_loops.h"
+#undef FN
+#undef T
+#define T double
+#define FN(name) name##_double
+#include "loss_loops.h"
+#undef FN
+#undef T
+
+/* Calls name_float or name_double after dt (checked to be one of them); the arguments
+   are data() pointers and numbers, which convert to either signature. */
+#define TYPED(dt, name, ...) \
+  ((dt) == DL_FLOAT ? name##_float(__VA_ARGS__) : name##_double(__VA_ARGS__))
+
+/* Data of an operand (converts to the loop's T *), or NULL when the operand is absent. */
+static void *data(const dl_tensor *t) { return t ? dl_tensor_data(t) : NULL; }
 
 /* dst (uninitialised) becomes a contiguous version of src of type dt. */
 static int as_contig(dl_tensor *dst, const dl_tensor *src, dl_dtype dt) {
@@ -18,158 +36,49 @@ static int as_contig(dl_tensor *dst, const dl_tensor *src, dl_dtype dt) {
   return op_clone(dst, src, dt);
 }
 
-static int check_input(const char *fn, const char *arg, const dl_tensor *in) {
-  if (in->dtype != DL_FLOAT && in->dtype != DL_DOUBLE)
-    return dl_error("%s: %s must be a Float or Double tensor, not %s", fn, arg,
-                    dl_dtype_name(in->dtype));
-  return 0;
+/* A gradient: of the input's type, resized as like and contiguous (the loops fill it flat). */
+static int open_grad(const char *fn, const char *what, dl_tensor *g, const dl_tensor *like) {
+  if (nn_check_type(fn, what, g, like->dtype) < 0) return -1;
+  return dl_tensor_resize_contig(fn, g, like->ndim, like->size);
 }
 
-static int check_numel(const char *fn, const char *aname, const dl_tensor *a, const char *bname,
-                       const dl_tensor *b) {
-  char b1[256], b2[256];
-  if (dl_tensor_numel(a) == dl_tensor_numel(b)) return 0;
-  return dl_error("%s: %s size %s and %s size %s differ in number of elements (%lld vs %lld)",
-                  fn, aname, dl_sizestr(b1, sizeof b1, a->ndim, a->size), bname,
-                  dl_sizestr(b2, sizeof b2, b->ndim, b->size), (long long)dl_tensor_numel(a),
-                  (long long)dl_tensor_numel(b));
+/* Optional weights of n elements (any shape), a Float or Double tensor, into dst of type dt
+   (left empty without weights). */
+static int open_weights(const char *fn, const char *what, dl_tensor *dst, const dl_tensor *w,
+                        int64_t n, dl_dtype dt) {
+  dl_tensor_init(dst, dt);
+  if (!w) return 0;
+  if (nn_check_float(fn, what, w) < 0 || nn_check_numel(fn, what, w, n) < 0) return -1;
+  return as_contig(dst, w, dt);
 }
 
 /* ---- pointwise criteria ---- */
 
-typedef double (*pw_fwd_fn)(const void *x, const void *t, const void *w, const void *pw,
-                            int64_t wn, int64_t n, double m);
-typedef void (*pw_bwd_fn)(void *gi, const void *x, const void *t, const void *w,
-                          const void *pw, int64_t wn, int64_t n, double m, double norm);
-
-/* LOSS and GRAD are expressions in x, t (the target), m (the margin) and p (the
-   positive weight); both are multiplied by the element's weight. */
-#define PW_T(NAME, T, LOSS, GRAD)                                                      \
-  static double NAME##_fwd_##T(const void *xv, const void *tv, const void *wv,         \
-                               const void *pv, int64_t wn, int64_t n, double md) {     \
-    typedef T real; (void)sizeof(real); /* for the expressions */                     \
-    const T *X = xv, *TG = tv, *W = wv, *P = pv;                                       \
-    const T m = (T)md;                                                                 \
-    double sum = 0;                                                                    \
-    (void)m, (void)P;                                                                  \
-    _Pragma("omp parallel for reduction(+ : sum) if (n > NN_GRAIN)")                   \
-    for (int64_t i = 0; i < n; i++) {                                                  \
-      T x = X[i], t = TG[i], p = P ? P[i % wn] : 1;                                    \
-      (void)p, (void)x;                                                                \
-      T l = (LOSS);                                                                    \
-      sum += W ? (double)W[i % wn] * l : (double)l;                                    \
-    }                                                                                  \
-    return sum;                                                                        \
-  }                                                                                    \
-  static void NAME##_bwd_##T(void *gv, const void *xv, const void *tv, const void *wv, \
-                             const void *pv, int64_t wn, int64_t n, double md,         \
-                             double normd) {                                           \
-    typedef T real;                                                (void)sizeof(real); \
-    T *G = gv;                                                                         \
-    const T *X = xv, *TG = tv, *W = wv, *P = pv;                                       \
-    const T m = (T)md, norm = (T)normd;                                                \
-    (void)m, (void)P;                                                                  \
-    _Pragma("omp parallel for if (n > NN_GRAIN)")                                      \
-    for (int64_t i = 0; i < n; i++) {                                                  \
-      T x = X[i], t = TG[i], p = P ? P[i % wn] : 1;                                    \
-      (void)p, (void)x;                                                                \
-      T gr = (GRAD) * norm;                                                            \
-      G[i] = W ? W[i % wn] * gr : gr;                                                  \
-    }                                                                                  \
-  }
-
-#define PW(NAME, LOSS, GRAD) PW_T(NAME, float, LOSS, GRAD) PW_T(NAME, double, LOSS, GRAD)
-
-#define BCE_EPS ((real)1e-12)
-#define SIGN(v) ((v) >= 0 ? 1 : -1)
-#define POS(v) ((v) > 0 ? (v) : 0)
-
-PW(mse, (x - t) * (x - t), 2 * (x - t))
-PW(abs, fabs(x - t), SIGN(x - t))
-PW(smoothl1, fabs(x - t) < 1 ? (x - t) * (x - t) / 2 : fabs(x - t) - (real)0.5,
-   (x - t) < -1 ? -1 : ((x - t) > 1 ? 1 : (x - t)))
-PW(bce, -(log(x + BCE_EPS) * t + log(1 - x + BCE_EPS) * (1 - t)),
-   (x - t) / ((1 - x + BCE_EPS) * (x + BCE_EPS)))
-/* log(1 + exp(-x)) = max(-x, 0) + log(1 + exp(-|x|)): exp never overflows */
-PW(bcelogits, (1 - t) * x + (1 + (p - 1) * t) * (log1p(exp(-fabs(x))) + POS(-x)),
-   (1 - t) - (1 + (p - 1) * t) / (1 + exp(x)))
-PW(distkldiv, t > 0 ? t * (log(t) - x) : 0, t > 0 ? -t : 0)
-PW(margin, POS(m - t * x), t * x < m ? -t : 0)
-PW(softmargin, POS(-t * x) + log1p(exp(-fabs(t * x))), -t / (1 + exp(t * x)))
-PW(hinge, t == 1 ? x : (t == -1 ? POS(m - x) : 0),
-   t == 1 ? 1 : ((t == -1 && m - x > 0) ? -1 : 0))
-
-typedef struct {
+static const struct {
   const char *name;
-  pw_fwd_fn fwd[2]; /* [0] float, [1] double */
-  pw_bwd_fn bwd[2];
   int weights, posweight; /* which options apply */
-} pw_kind;
-
-#define KIND(NAME, fn, w, pw) \
-  {NAME, {fn##_fwd_float, fn##_fwd_double}, {fn##_bwd_float, fn##_bwd_double}, w, pw}
-static const pw_kind kinds[NN_NLOSS] = {
-    [NN_LOSS_MSE] = KIND("MSECriterion", mse, 0, 0),
-    [NN_LOSS_ABS] = KIND("AbsCriterion", abs, 0, 0),
-    [NN_LOSS_SMOOTHL1] = KIND("SmoothL1Criterion", smoothl1, 0, 0),
-    [NN_LOSS_BCE] = KIND("BCECriterion", bce, 1, 0),
-    [NN_LOSS_BCELOGITS] = KIND("BCEWithLogitsCriterion", bcelogits, 1, 1),
-    [NN_LOSS_MULTILABELSOFTMARGIN] = KIND("MultiLabelSoftMarginCriterion", bcelogits, 1, 0),
-    [NN_LOSS_DISTKLDIV] = KIND("DistKLDivCriterion", distkldiv, 0, 0),
-    [NN_LOSS_MARGIN] = KIND("MarginCriterion", margin, 0, 0),
-    [NN_LOSS_SOFTMARGIN] = KIND("SoftMarginCriterion", softmargin, 0, 0),
-    [NN_LOSS_HINGE] = KIND("HingeEmbeddingCriterion", hinge, 0, 0),
+} kinds[NN_NLOSS] = {
+    [NN_LOSS_MSE] = {"nn.MSECriterion", 0, 0},
+    [NN_LOSS_ABS] = {"nn.AbsCriterion", 0, 0},
+    [NN_LOSS_SMOOTHL1] = {"nn.SmoothL1Criterion", 0, 0},
+    [NN_LOSS_BCE] = {"nn.BCECriterion", 1, 0},
+    [NN_LOSS_BCELOGITS] = {"nn.BCEWithLogitsCriterion", 1, 1},
+    [NN_LOSS_MULTILABELSOFTMARGIN] = {"nn.MultiLabelSoftMarginCriterion", 1, 0},
+    [NN_LOSS_DISTKLDIV] = {"nn.DistKLDivCriterion", 0, 0},
+    [NN_LOSS_MARGIN] = {"nn.MarginCriterion", 0, 0},
+    [NN_LOSS_SOFTMARGIN] = {"nn.SoftMarginCriterion", 0, 0},
+    [NN_LOSS_HINGE] = {"nn.HingeEmbeddingCriterion", 0, 0},
 };
 
 const char *nn_loss_name(nn_loss k) { return k < NN_NLOSS ? kinds[k].name : "?"; }
 
-int nn_loss_lookup(const char *name) {
-  for (int k = 0; k < NN_NLOSS; k++)
-    if (strcmp(kinds[k].name, name) == 0) return k;
-  return -1;
-}
-
-/* The operands of a pointwise criterion, contiguous and of the input's type. */
+/* The operands of a pointwise criterion, contiguous and of the input's type; weights (of
+   the last dimension's size) repeat every wn elements. */
 typedef struct {
   dl_tensor x, t, w, pw;
   int64_t n, wn;
-  int has_w, has_pw;
+  const void *wdata, *pwdata; /* NULL when the option is absent or does not apply */
 } pw_args;
-
-/* A weight vector must have as many elements as the last dimension of the input. */
-static int open_weight(const char *fn, const char *arg, dl_tensor *dst, const dl_tensor *w,
-                       const dl_tensor *in) {
-  char buf[256];
-  int64_t last = in->ndim > 0 ? in->size[in->ndim - 1] : 0;
-  if (check_input(fn, arg, w)) return -1;
-  if (dl_tensor_numel(w) != last)
-    return dl_error("%s: %s has %lld elements, expected %lld (the last dimension of input size "
-                    "%s)", fn, arg, (long long)dl_tensor_numel(w), (long long)last,
-                    dl_sizestr(buf, sizeof buf, in->ndim, in->size));
-  return as_contig(dst, w, in->dtype);
-}
-
-static int pw_open(pw_args *a, nn_loss k, const dl_tensor *in, const dl_tensor *tgt,
-                   const nn_loss_opts *o) {
-  char fn[64];
-  snprintf(fn, sizeof fn, "nn.%s", kinds[k].name);
-  dl_tensor_init(&a->x, in->dtype);
-  dl_tensor_init(&a->t, in->dtype);
-  dl_tensor_init(&a->w, in->dtype);
-  dl_tensor_init(&a->pw, in->dtype);
-  a->n = dl_tensor_numel(in);
-  a->wn = in->ndim > 0 ? in->size[in->ndim - 1] : 1;
-  a->has_w = kinds[k].weights && o->weights;
-  a->has_pw = kinds[k].posweight && o->posweight;
-  if (check_input(fn, "input", in) || check_numel(fn, "input", in, "target", tgt)) return -1;
-  if (tgt->dtype == DL_BYTE && k != NN_LOSS_BCE && k != NN_LOSS_BCELOGITS &&
-      k != NN_LOSS_MULTILABELSOFTMARGIN)
-    return dl_error("%s: target must be a Float, Double or Long tensor, not Byte", fn);
-  if (as_contig(&a->x, in, in->dtype) || as_contig(&a->t, tgt, in->dtype)) return -1;
-  if (a->has_w && open_weight(fn, "weights", &a->w, o->weights, in)) return -1;
-  if (a->has_pw && open_weight(fn, "posWeight", &a->pw, o->posweight, in)) return -1;
-  return 0;
-}
 
 static void pw_close(pw_args *a) {
   dl_tensor_free(&a->x);
@@ -178,40 +87,58 @@ static void pw_close(pw_args *a) {
   dl_tensor_free(&a->pw);
 }
 
-int nn_loss_forward(nn_loss k, double *loss, const dl_tensor *in, const dl_tensor *tgt,
-                    const nn_loss_opts *o) {
+static int pw_open(pw_args *a, const char *fn, nn_loss k, const dl_tensor *in,
+                   const dl_tensor *tgt, const nn_loss_opts *o) {
+  dl_tensor_init(&a->x, in->dtype);
+  dl_tensor_init(&a->t, in->dtype);
+  dl_tensor_init(&a->w, in->dtype);
+  dl_tensor_init(&a->pw, in->dtype);
+  a->wdata = a->pwdata = NULL;
+  if (k >= NN_NLOSS) return dl_error("%s: unknown criterion %d", fn, (int)k);
+  a->n = dl_tensor_numel(in);
+  /* weights have the last dimension's size; an empty one means no elements, and wn stays
+     1 so that i mod wn is defined */
+  const int64_t last = in->ndim > 0 ? in->size[in->ndim - 1] : 0;
+  a->wn = last > 0 ? last : 1;
+  if (nn_check_float(fn, "input", in) < 0 ||
+      nn_check_count(fn, "target", tgt, a->n, "input", in) < 0)
+    return -1;
+  if (tgt->dtype == DL_BYTE && k != NN_LOSS_BCE && k != NN_LOSS_BCELOGITS &&
+      k != NN_LOSS_MULTILABELSOFTMARGIN)
+    return dl_error("%s: target must be a Float, Double or Long tensor, got a Byte tensor", fn);
+  if (as_contig(&a->x, in, in->dtype) < 0 || as_contig(&a->t, tgt, in->dtype) < 0) return -1;
+  const dl_tensor *w = kinds[k].weights ? o->weights : NULL;
+  const dl_tensor *pw = kinds[k].posweight ? o->posweight : NULL;
+  if (open_weights(fn, "weights", &a->w, w, last, in->dtype) < 0 ||
+      open_weights(fn, "posWeight", &a->pw, pw, last, in->dtype) < 0)
+    return -1;
+  if (w) a->wdata = dl_tensor_data(&a->w);
+  if (pw) a->pwdata = dl_tensor_data(&a->pw);
+  return 0;
+}
+
+int nn_loss_forward(const char *fn, nn_loss k, double *loss, const dl_tensor *in,
+                    const dl_tensor *tgt, const nn_loss_opts *o) {
   pw_args a;
-  if (k >= NN_NLOSS) return dl_error("nn_loss_forward: unknown criterion %d", (int)k);
-  int rc = pw_open(&a, k, in, tgt, o);
+  int rc = pw_open(&a, fn, k, in, tgt, o);
   if (!rc) {
-    double s = kinds[k].fwd[in->dtype == DL_DOUBLE](
-        dl_tensor_data(&a.x), dl_tensor_data(&a.t), a.has_w ? dl_tensor_data(&a.w) : NULL,
-        a.has_pw ? dl_tensor_data(&a.pw) : NULL, a.wn, a.n, o->margin);
+    double s = TYPED(in->dtype, pw_forward, k, data(&a.x), data(&a.t), a.wdata, a.pwdata,
+                     a.n, a.wn, o->margin);
     *loss = o->size_average && a.n > 0 ? s / (double)a.n : s;
   }
   pw_close(&a);
   return rc;
 }
 
-int nn_loss_backward(nn_loss k, dl_tensor *gin, const dl_tensor *in, const dl_tensor *tgt,
-                     const nn_loss_opts *o) {
+int nn_loss_backward(const char *fn, nn_loss k, dl_tensor *gin, const dl_tensor *in,
+                     const dl_tensor *tgt, const nn_loss_opts *o) {
   pw_args a;
-  if (k >= NN_NLOSS) return dl_error("nn_loss_backward: unknown criterion %d", (int)k);
-  int rc = pw_open(&a, k, in, tgt, o);
-  if (!rc && gin->dtype != in->dtype)
-    rc = dl_error("nn.%s: gradInput is a %s tensor but input is %s", kinds[k].name,
-                  dl_dtype_name(gin->dtype), dl_dtype_name(in->dtype));
-  if (!rc) {
-    char fn[64];
-    snprintf(fn, sizeof fn, "nn.%s", kinds[k].name);
-    rc = dl_tensor_resize_contig(fn, gin, in->ndim, in->size);
-  }
+  int rc = pw_open(&a, fn, k, in, tgt, o);
+  if (!rc) rc = open_grad(fn, "gradInput", gin, in);
   if (!rc) {
     double norm = o->size_average && a.n > 0 ? 1.0 / (double)a.n : 1.0;
-    kinds[k].bwd[in->dtype == DL_DOUBLE](
-        dl_tensor_data(gin), dl_tensor_data(&a.x), dl_tensor_data(&a.t),
-        a.has_w ? dl_tensor_data(&a.w) : NULL, a.has_pw ? dl_tensor_data(&a.pw) : NULL, a.wn,
-        a.n, o->margin, norm);
+    TYPED(in->dtype, pw_backward, k, data(gin), data(&a.x), data(&a.t), a.wdata, a.pwdata,
+          a.n, a.wn, o->margin, norm);
   }
   pw_close(&a);
   return rc;
@@ -219,43 +146,59 @@ int nn_loss_backward(nn_loss k, dl_tensor *gin, const dl_tensor *in, const dl_te
 
 /* ---- class targets: ClassNLLCriterion and MultiMarginCriterion ---- */
 
-/* The operands of a classification criterion: input batch x nclass, 1-based targets
-   checked and converted to 0-based, and the optional per-class weights. */
+/* The operands of a classification criterion: input batch x nclass, the targets as
+   0-based classes (-1: ignored), and the optional per-class weights. */
 typedef struct {
   dl_tensor x, t, w;
   int64_t batch, ncls;
-  int has_w;
 } cls_args;
 
+static void cls_close(cls_args *a) {
+  dl_tensor_free(&a->x);
+  dl_tensor_free(&a->t);
+  dl_tensor_free(&a->w);
+}
+
+/* Float targets are read as doubles and must hold integers an int64_t can: a cast of 1.5
+   would pick class 1 silently, and of NaN or 1e300 is undefined. */
+static int float_classes(const char *fn, dl_tensor *t, const dl_tensor *target) {
+  dl_tensor d;
+  int64_t n = dl_tensor_numel(target);
+  int rc = as_contig(&d, target, DL_DOUBLE);
+  if (!rc) rc = dl_tensor_new(t, DL_LONG, 1, &n);
+  if (!rc) {
+    const double *v = dl_tensor_data(&d);
+    int64_t *c = dl_tensor_data(t);
+    for (int64_t i = 0; i < n && !rc; i++) {
+      if (v[i] != floor(v[i]) || !(v[i] >= -0x1p63 && v[i] < 0x1p63))
+        rc = dl_error("%s: target %g is not a class index (an integer)", fn, v[i]);
+      else c[i] = (int64_t)v[i];
+    }
+  }
+  dl_tensor_free(&d);
+  return rc;
+}
+
 static int cls_open(cls_args *a, const char *fn, const dl_tensor *in, const dl_tensor *target,
-                    const dl_tensor *weights, int check_ignore, int64_t ignore_index) {
-  char b1[256], b2[256];
+                    const dl_tensor *weights, int use_ignore, int64_t ignore_index) {
   dl_tensor_init(&a->x, in->dtype);
   dl_tensor_init(&a->t, DL_LONG);
   dl_tensor_init(&a->w, in->dtype);
-  a->has_w = weights != NULL;
-  if (check_input(fn, "input", in)) return -1;
-  if (in->ndim != 1 && in->ndim != 2)
-    return dl_error("%s: expected a 1D or 2D (batch x classes) input, got size %s", fn,
-                    dl_sizestr(b1, sizeof b1, in->ndim, in->size));
+  if (nn_check_float(fn, "input", in) < 0 || nn_check_ndim(fn, "input", in, 1, 2) < 0)
+    return -1;
   a->batch = in->ndim == 2 ? in->size[0] : 1;
   a->ncls = in->size[in->ndim - 1];
-  if (dl_tensor_numel(target) != a->batch)
-    return dl_error("%s: target size %s does not match input size %s (expected %lld targets)",
-                    fn, dl_sizestr(b1, sizeof b1, target->ndim, target->size),
-                    dl_sizestr(b2, sizeof b2, in->ndim, in->size), (long long)a->batch);
-  if (a->has_w) {
-    if (check_input(fn, "weights", weights)) return -1;
-    if (dl_tensor_numel(weights) != a->ncls)
-      return dl_error("%s: weights has %lld elements for %lld classes", fn,
-                      (long long)dl_tensor_numel(weights), (long long)a->ncls);
-    if (as_contig(&a->w, weights, in->dtype)) return -1;
-  }
-  if (as_contig(&a->x, in, in->dtype) || op_clone(&a->t, target, DL_LONG)) return -1;
+  if (nn_check_count(fn, "target", target, a->batch, "input", in) < 0 ||
+      open_weights(fn, "weights", &a->w, weights, a->ncls, in->dtype) < 0 ||
+      as_contig(&a->x, in, in->dtype) < 0)
+    return -1;
+  int rc = dl_dtype_isfloat(target->dtype) ? float_classes(fn, &a->t, target)
+                                           : op_clone(&a->t, target, DL_LONG);
+  if (rc < 0) return -1;
   int64_t *t = dl_tensor_data(&a->t);
   for (int64_t i = 0; i < a->batch; i++) {
-    if (check_ignore && t[i] == ignore_index) {
-      t[i] = -1; /* ignored */
+    if (use_ignore && t[i] == ignore_index) {
+      t[i] = -1;
       continue;
     }
     if (t[i] < 1 || t[i] > a->ncls)
@@ -266,32 +209,15 @@ static int cls_open(cls_args *a, const char *fn, const dl_tensor *in, const dl_t
   return 0;
 }
 
-static void cls_close(cls_args *a) {
-  dl_tensor_free(&a->x);
-  dl_tensor_free(&a->t);
-  dl_tensor_free(&a->w);
-}
-
-#define NLL_FWD(T)                                                                     \
-  do {                                                                                 \
-    const T *x = dl_tensor_data(&a.x), *w = a.has_w ? dl_tensor_data(&a.w) : NULL;     \
-    for (int64_t i = 0; i < a.batch; i++) {                                            \
-      if (t[i] < 0) continue;                                                          \
-      double wi = w ? (double)w[t[i]] : 1.0;                                           \
-      sum -= wi * (double)x[i * a.ncls + t[i]];                                        \
-      total += wi;                                                                     \
-    }                                                                                  \
-  } while (0)
-
-int nn_classnll_forward(double *loss, double *total_weight, const dl_tensor *in,
-                        const dl_tensor *target, const dl_tensor *weights, int size_average,
-                        int64_t ignore_index) {
+int nn_classnll_forward(const char *fn, double *loss, double *total_weight,
+                        const dl_tensor *in, const dl_tensor *target, const dl_tensor *weights,
+                        int size_average, int64_t ignore_index) {
   cls_args a;
-  double sum = 0, total = 0;
-  int rc = cls_open(&a, "nn.ClassNLLCriterion", in, target, weights, 1, ignore_index);
+  int rc = cls_open(&a, fn, in, target, weights, 1, ignore_index);
   if (!rc) {
-    const int64_t *t = dl_tensor_data(&a.t);
-    DL_DISPATCH_FLOAT(in->dtype, NLL_FWD);
+    double sum, total;
+    TYPED(in->dtype, classnll_forward, &sum, &total, data(&a.x), data(&a.t),
+          weights ? data(&a.w) : NULL, a.batch, a.ncls);
     /* Torch7: a zero total weight (every target ignored) leaves the sum, which is 0 */
     *loss = size_average && total > 0 ? sum / total : sum;
     if (total_weight) *total_weight = total;
@@ -300,66 +226,33 @@ int nn_classnll_forward(double *loss, double *total_weight, const dl_tensor *in,
   return rc;
 }
 
-#define NLL_BWD(T)                                                                     \
-  do {                                                                                 \
-    const T *w = a.has_w ? dl_tensor_data(&a.w) : NULL;                                \
-    T *g = dl_tensor_data(gin);                                                        \
-    memset(g, 0, sizeof(T) * (size_t)(a.batch * a.ncls));                             \
-    double total = 0;                                                                  \
-    for (int64_t i = 0; i < a.batch; i++)                                              \
-      if (t[i] >= 0) total += w ? (double)w[t[i]] : 1.0;                               \
-    if (total <= 0) break;                                                             \
-    double norm = size_average ? 1.0 / total : 1.0;                                    \
-    for (int64_t i = 0; i < a.batch; i++)                                              \
-      if (t[i] >= 0) g[i * a.ncls + t[i]] = (T)(-(w ? (double)w[t[i]] : 1.0) * norm);  \
-  } while (0)
-
-int nn_classnll_backward(dl_tensor *gin, const dl_tensor *in, const dl_tensor *target,
-                         const dl_tensor *weights, int size_average, int64_t ignore_index) {
+int nn_classnll_backward(const char *fn, dl_tensor *gin, const dl_tensor *in,
+                         const dl_tensor *target, const dl_tensor *weights, int size_average,
+                         int64_t ignore_index) {
   cls_args a;
-  int rc = cls_open(&a, "nn.ClassNLLCriterion", in, target, weights, 1, ignore_index);
-  if (!rc && gin->dtype != in->dtype)
-    rc = dl_error("nn.ClassNLLCriterion: gradInput is a %s tensor but input is %s",
-                  dl_dtype_name(gin->dtype), dl_dtype_name(in->dtype));
-  if (!rc) rc = dl_tensor_resize_contig("nn.ClassNLLCriterion", gin, in->ndim, in->size);
-  if (!rc) {
-    const int64_t *t = dl_tensor_data(&a.t);
-    DL_DISPATCH_FLOAT(in->dtype, NLL_BWD);
-  }
+  int rc = cls_open(&a, fn, in, target, weights, 1, ignore_index);
+  if (!rc) rc = open_grad(fn, "gradInput", gin, in);
+  if (!rc)
+    TYPED(in->dtype, classnll_backward, data(gin), data(&a.t), weights ? data(&a.w) : NULL,
+          a.batch, a.ncls, size_average);
   cls_close(&a);
   return rc;
 }
 
-static int check_p(int p) {
-  if (p != 1 && p != 2)
-    return dl_error("nn.MultiMarginCriterion: p must be 1 or 2, got %d", p);
+static int check_p(const char *fn, int64_t p) {
+  if (p != 1 && p != 2) return dl_error("%s: p must be 1 or 2, got %lld", fn, (long long)p);
   return 0;
 }
 
-#define MM_FWD(T)                                                                      \
-  do {                                                                                 \
-    const T *w = a.has_w ? dl_tensor_data(&a.w) : NULL;                                \
-    for (int64_t i = 0; i < a.batch; i++) {                                            \
-      const T *x = (const T *)dl_tensor_data(&a.x) + i * a.ncls;                       \
-      T xy = x[t[i]];                                                                  \
-      for (int64_t d = 0; d < a.ncls; d++) {                                           \
-        T z = (T)margin - xy + x[d];                                                   \
-        if (d == t[i] || z <= 0) continue;                                             \
-        double h = p == 1 ? (double)z : (double)z * z;                                 \
-        sum += w ? h * (double)w[t[i]] : h;                                            \
-      }                                                                                \
-    }                                                                                  \
-  } while (0)
-
-int nn_multimargin_forward(double *loss, const dl_tensor *in, const dl_tensor *target, int p,
-                           const dl_tensor *weights, double margin, int size_average) {
+int nn_multimargin_forward(const char *fn, double *loss, const dl_tensor *in,
+                           const dl_tensor *target, int64_t p, const dl_tensor *weights,
+                           double margin, int size_average) {
   cls_args a;
-  double sum = 0;
-  if (check_p(p)) return -1;
-  int rc = cls_open(&a, "nn.MultiMarginCriterion", in, target, weights, 0, 0);
+  if (check_p(fn, p) < 0) return -1;
+  int rc = cls_open(&a, fn, in, target, weights, 0, 0);
   if (!rc) {
-    const int64_t *t = dl_tensor_data(&a.t);
-    DL_DISPATCH_FLOAT(in->dtype, MM_FWD);
+    double sum = TYPED(in->dtype, multimargin_forward, data(&a.x), data(&a.t),
+                       weights ? data(&a.w) : NULL, a.batch, a.ncls, (int)p, margin);
     sum /= (double)a.ncls;
     *loss = size_average ? sum / (double)a.batch : sum;
   }
@@ -367,39 +260,17 @@ int nn_multimargin_forward(double *loss, const dl_tensor *in, const dl_tensor *t
   return rc;
 }
 
-#define MM_BWD(T)                                                                      \
-  do {                                                                                 \
-    const T *w = a.has_w ? dl_tensor_data(&a.w) : NULL;                                \
-    for (int64_t i = 0; i < a.batch; i++) {                                            \
-      const T *x = (const T *)dl_tensor_data(&a.x) + i * a.ncls;                       \
-      T *g = (T *)dl_tensor_data(gin) + i * a.ncls;                                    \
-      T xy = x[t[i]];                                                                  \
-      double gy = 0;                                                                   \
-      for (int64_t d = 0; d < a.ncls; d++) {                                           \
-        T z = (T)margin - xy + x[d];                                                   \
-        if (d == t[i]) continue;                                                       \
-        double h = z <= 0 ? 0 : (p == 1 ? norm : 2 * norm * (double)z);                \
-        if (w) h *= (double)w[t[i]];                                                   \
-        g[d] = (T)h;                                                                   \
-        gy -= h;                                                                       \
-      }                                                                                \
-      g[t[i]] = (T)gy;                                                                 \
-    }                                                                                  \
-  } while (0)
-
-int nn_multimargin_backward(dl_tensor *gin, const dl_tensor *in, const dl_tensor *target,
-                            int p, const dl_tensor *weights, double margin, int size_average) {
+int nn_multimargin_backward(const char *fn, dl_tensor *gin, const dl_tensor *in,
+                            const dl_tensor *target, int64_t p, const dl_tensor *weights,
+                            double margin, int size_average) {
   cls_args a;
-  if (check_p(p)) return -1;
-  int rc = cls_open(&a, "nn.MultiMarginCriterion", in, target, weights, 0, 0);
-  if (!rc && gin->dtype != in->dtype)
-    rc = dl_error("nn.MultiMarginCriterion: gradInput is a %s tensor but input is %s",
-                  dl_dtype_name(gin->dtype), dl_dtype_name(in->dtype));
-  if (!rc) rc = dl_tensor_resize_contig("nn.MultiMarginCriterion", gin, in->ndim, in->size);
+  if (check_p(fn, p) < 0) return -1;
+  int rc = cls_open(&a, fn, in, target, weights, 0, 0);
+  if (!rc) rc = open_grad(fn, "gradInput", gin, in);
   if (!rc) {
-    const int64_t *t = dl_tensor_data(&a.t);
     double norm = 1.0 / (double)a.ncls / (size_average ? (double)a.batch : 1.0);
-    DL_DISPATCH_FLOAT(in->dtype, MM_BWD);
+    TYPED(in->dtype, multimargin_backward, data(gin), data(&a.x), data(&a.t),
+          weights ? data(&a.w) : NULL, a.batch, a.ncls, (int)p, margin, norm);
   }
   cls_close(&a);
   return rc;
@@ -407,8 +278,12 @@ int nn_multimargin_backward(dl_tensor *gin, const dl_tensor *in, const dl_tensor
 
 /* ---- pairs: MarginRankingCriterion and CosineEmbeddingCriterion ---- */
 
+/* The operands of a pair criterion: x1 and x2 of one type and size, y of npairs elements
+   (npairs rows of x1: all of its elements for MarginRanking), all contiguous, and the two
+   gradients when g1 is given. */
 typedef struct {
   dl_tensor x1, x2, y;
+  int64_t npairs, d;
 } pair_args;
 
 static void pair_close(pair_args *a) {
@@ -417,171 +292,74 @@ static void pair_close(pair_args *a) {
   dl_tensor_free(&a->y);
 }
 
-/* x1 and x2 of one type and size; y of npairs elements. */
+/* rows: x1 is 1D or 2D, one pair a row (CosineEmbedding); otherwise one pair an element.
+   g2 is opened with g1, when given. */
 static int pair_open(pair_args *a, const char *fn, const dl_tensor *x1, const dl_tensor *x2,
-                     const dl_tensor *y, int64_t npairs) {
-  char b1[256], b2[256];
+                     const dl_tensor *y, int rows, dl_tensor *g1, dl_tensor *g2) {
   dl_tensor_init(&a->x1, x1->dtype);
   dl_tensor_init(&a->x2, x1->dtype);
   dl_tensor_init(&a->y, x1->dtype);
-  if (check_input(fn, "input[1]", x1) || check_input(fn, "input[2]", x2)) return -1;
-  if (x1->dtype != x2->dtype)
-    return dl_error("%s: input[1] is %s but input[2] is %s", fn, dl_dtype_name(x1->dtype),
-                    dl_dtype_name(x2->dtype));
-  if (!dl_tensor_samesize(x1, x2))
-    return dl_error("%s: input[1] size %s and input[2] size %s differ", fn,
-                    dl_sizestr(b1, sizeof b1, x1->ndim, x1->size),
-                    dl_sizestr(b2, sizeof b2, x2->ndim, x2->size));
-  if (dl_tensor_numel(y) != npairs)
-    return dl_error("%s: target size %s does not match input size %s (expected %lld targets)",
-                    fn, dl_sizestr(b1, sizeof b1, y->ndim, y->size),
-                    dl_sizestr(b2, sizeof b2, x1->ndim, x1->size), (long long)npairs);
-  if (as_contig(&a->x1, x1, x1->dtype) || as_contig(&a->x2, x2, x1->dtype) ||
-      as_contig(&a->y, y, x1->dtype))
+  if (nn_check_float(fn, "input[1]", x1) < 0 || nn_check_type(fn, "input[2]", x2, x1->dtype) < 0 ||
+      nn_check_samesize(fn, "input[2]", x2, x1) < 0)
+    return -1;
+  if (rows && nn_check_ndim(fn, "input[1]", x1, 1, 2) < 0) return -1;
+  a->npairs = !rows ? dl_tensor_numel(x1) : x1->ndim == 2 ? x1->size[0] : 1;
+  a->d = !rows ? 1 : x1->size[x1->ndim - 1];
+  if (nn_check_count(fn, "target", y, a->npairs, "input[1]", x1) < 0) return -1;
+  if (g1 && (open_grad(fn, "gradInput[1]", g1, x1) < 0 || open_grad(fn, "gradInput[2]", g2, x1) < 0))
+    return -1;
+  if (as_contig(&a->x1, x1, x1->dtype) < 0 || as_contig(&a->x2, x2, x1->dtype) < 0 ||
+      as_contig(&a->y, y, x1->dtype) < 0)
     return -1;
   return 0;
 }
 
-static int grads_like(const char *fn, dl_tensor *g1, dl_tensor *g2, const dl_tensor *x1) {
-  if (g1->dtype != x1->dtype || g2->dtype != x1->dtype)
-    return dl_error("%s: gradInput tensors must be %s like the input", fn,
-                    dl_dtype_name(x1->dtype));
-  if (dl_tensor_resize_contig(fn, g1, x1->ndim, x1->size) ||
-      dl_tensor_resize_contig(fn, g2, x1->ndim, x1->size))
-    return -1;
-  return 0;
-}
-
-#define MR_FWD(T)                                                                      \
-  do {                                                                                 \
-    const T *x1 = dl_tensor_data(&a.x1), *x2 = dl_tensor_data(&a.x2),                  \
-            *y = dl_tensor_data(&a.y);                                                 \
-    for (int64_t i = 0; i < n; i++) {                                                  \
-      double z = -(double)y[i] * ((double)x1[i] - x2[i]) + margin;                     \
-      if (z > 0) sum += z;                                                             \
-    }                                                                                  \
-  } while (0)
-
-int nn_marginranking_forward(double *loss, const dl_tensor *x1, const dl_tensor *x2,
-                             const dl_tensor *y, double margin, int size_average) {
+/* One pass of a pair criterion (cosine: CosineEmbedding, else MarginRanking): the loss, or
+   with g1 the gradients. */
+static int pair_run(const char *fn, int cosine, double *loss, dl_tensor *g1, dl_tensor *g2,
+                    const dl_tensor *x1, const dl_tensor *x2, const dl_tensor *y, double margin,
+                    int size_average) {
   pair_args a;
-  double sum = 0;
-  int64_t n = dl_tensor_numel(x1);
-  int rc = pair_open(&a, "nn.MarginRankingCriterion", x1, x2, y, n);
-  if (!rc) {
-    DL_DISPATCH_FLOAT(x1->dtype, MR_FWD);
-    *loss = size_average && n > 0 ? sum / (double)n : sum;
+  int rc = pair_open(&a, fn, x1, x2, y, cosine, g1, g2);
+  if (!rc && g1) {
+    double norm = size_average && a.npairs > 0 ? 1.0 / (double)a.npairs : 1.0;
+    if (cosine)
+      TYPED(x1->dtype, cosineembedding_backward, data(g1), data(g2), data(&a.x1), data(&a.x2),
+            data(&a.y), a.npairs, a.d, margin, norm);
+    else
+      TYPED(x1->dtype, marginranking_backward, data(g1), data(g2), data(&a.x1), data(&a.x2),
+            data(&a.y), a.npairs, margin, norm);
+  } else if (!rc) {
+    double sum = cosine ? TYPED(x1->dtype, cosineembedding_forward, data(&a.x1), data(&a.x2),
+                                data(&a.y), a.npairs, a.d, margin)
+                        : TYPED(x1->dtype, marginranking_forward, data(&a.x1), data(&a.x2),
+                                data(&a.y), a.npairs, margin);
+    *loss = size_average && a.npairs > 0 ? sum / (double)a.npairs : sum;
   }
   pair_close(&a);
   return rc;
 }
 
-#define MR_BWD(T)                                                                      \
-  do {                                                                                 \
-    const T *x1 = dl_tensor_data(&a.x1), *x2 = dl_tensor_data(&a.x2),                  \
-            *y = dl_tensor_data(&a.y);                                                 \
-    T *d1 = dl_tensor_data(g1), *d2 = dl_tensor_data(g2);                              \
-    for (int64_t i = 0; i < n; i++) {                                                  \
-      double z = -(double)y[i] * ((double)x1[i] - x2[i]) + margin;                     \
-      d1[i] = z > 0 ? (T)(-y[i] * norm) : 0;                                           \
-      d2[i] = z > 0 ? (T)(y[i] * norm) : 0;                                            \
-    }                                                                                  \
-  } while (0)
-
-int nn_marginranking_backward(dl_tensor *g1, dl_tensor *g2, const dl_tensor *x1,
-                              const dl_tensor *x2, const dl_tensor *y, double margin,
-                              int size_average) {
-  pair_args a;
-  const char *fn = "nn.MarginRankingCriterion";
-  int64_t n = dl_tensor_numel(x1);
-  int rc = pair_open(&a, fn, x1, x2, y, n);
-  if (!rc) rc = grads_like(fn, g1, g2, x1);
-  if (!rc) {
-    double norm = size_average && n > 0 ? 1.0 / (double)n : 1.0;
-    DL_DISPATCH_FLOAT(x1->dtype, MR_BWD);
-  }
-  pair_close(&a);
-  return rc;
+int nn_marginranking_forward(const char *fn, double *loss, const dl_tensor *x1,
+                             const dl_tensor *x2, const dl_tensor *y, double margin,
+                             int size_average) {
+  return pair_run(fn, 0, loss, NULL, NULL, x1, x2, y, margin, size_average);
 }
 
-#define COS_EPS 1e-12
-
-static int cos_shape(const char *fn, const dl_tensor *x1, int64_t *n, int64_t *d) {
-  char buf[256];
-  if (x1->ndim != 1 && x1->ndim != 2)
-    return dl_error("%s: expected 1D or 2D (batch x features) inputs, got size %s", fn,
-                    dl_sizestr(buf, sizeof buf, x1->ndim, x1->size));
-  *n = x1->ndim == 2 ? x1->size[0] : 1;
-  *d = x1->size[x1->ndim - 1];
-  return 0;
+int nn_marginranking_backward(const char *fn, dl_tensor *g1, dl_tensor *g2,
+                              const dl_tensor *x1, const dl_tensor *x2, const dl_tensor *y,
+                              double margin, int size_average) {
+  return pair_run(fn, 0, NULL, g1, g2, x1, x2, y, margin, size_average);
 }
 
-/* Per pair: dot product and squared norms (plus eps), accumulated in double. */
-#define COS_ROW(T)                                                                     \
-  const T *a1 = (const T *)dl_tensor_data(&a.x1) + i * d;                              \
-  const T *a2 = (const T *)dl_tensor_data(&a.x2) + i * d;                              \
-  double dot = 0, n1 = COS_EPS, n2 = COS_EPS;                                          \
-  for (int64_t j = 0; j < d; j++) {                                                    \
-    dot += (double)a1[j] * a2[j];                                                      \
-    n1 += (double)a1[j] * a1[j];                                                       \
-    n2 += (double)a2[j] * a2[j];                                                       \
-  }                                                                                    \
-  double c = dot / sqrt(n1 * n2);                                                      \
-  double yi = (double)((const T *)dl_tensor_data(&a.y))[i];
-
-#define COS_FWD(T)                                                                     \
-  do {                                                                                 \
-    for (int64_t i = 0; i < n; i++) {                                                  \
-      COS_ROW(T)                                                                       \
-      if (yi == 1) sum += 1 - c;                                                       \
-      else if (yi == -1 && c > margin) sum += c - margin;                              \
-    }                                                                                  \
-  } while (0)
-
-int nn_cosineembedding_forward(double *loss, const dl_tensor *x1, const dl_tensor *x2,
-                               const dl_tensor *y, double margin, int size_average) {
-  pair_args a;
-  const char *fn = "nn.CosineEmbeddingCriterion";
-  double sum = 0;
-  int64_t n, d;
-  if (cos_shape(fn, x1, &n, &d)) return -1;
-  int rc = pair_open(&a, fn, x1, x2, y, n);
-  if (!rc) {
-    DL_DISPATCH_FLOAT(x1->dtype, COS_FWD);
-    *loss = size_average ? sum / (double)n : sum;
-  }
-  pair_close(&a);
-  return rc;
+int nn_cosineembedding_forward(const char *fn, double *loss, const dl_tensor *x1,
+                               const dl_tensor *x2, const dl_tensor *y, double margin,
+                               int size_average) {
+  return pair_run(fn, 1, loss, NULL, NULL, x1, x2, y, margin, size_average);
 }
 
-/* dc/dx1 = x2 / sqrt(n1 n2) - c x1 / n1, and symmetrically for x2. */
-#define COS_BWD(T)                                                                     \
-  do {                                                                                 \
-    for (int64_t i = 0; i < n; i++) {                                                  \
-      COS_ROW(T)                                                                       \
-      T *d1 = (T *)dl_tensor_data(g1) + i * d, *d2 = (T *)dl_tensor_data(g2) + i * d;  \
-      double s = yi == 1 ? -norm : ((yi == -1 && c > margin) ? norm : 0);              \
-      double inv = 1 / sqrt(n1 * n2);                                                  \
-      for (int64_t j = 0; j < d; j++) {                                                \
-        d1[j] = (T)(s * (a2[j] * inv - c * a1[j] / n1));                               \
-        d2[j] = (T)(s * (a1[j] * inv - c * a2[j] / n2));                               \
-      }                                                                                \
-    }                                                                                  \
-  } while (0)
-
-int nn_cosineembedding_backward(dl_tensor *g1, dl_tensor *g2, const dl_tensor *x1,
-                                const dl_tensor *x2, const dl_tensor *y, double margin,
-                                int size_average) {
-  pair_args a;
-  const char *fn = "nn.CosineEmbeddingCriterion";
-  int64_t n, d;
-  if (cos_shape(fn, x1, &n, &d)) return -1;
-  int rc = pair_open(&a, fn, x1, x2, y, n);
-  if (!rc) rc = grads_like(fn, g1, g2, x1);
-  if (!rc) {
-    double norm = size_average ? 1.0 / (double)n : 1.0;
-    DL_DISPATCH_FLOAT(x1->dtype, COS_BWD);
-  }
-  pair_close(&a);
-  return rc;
+int nn_cosineembedding_backward(const char *fn, dl_tensor *g1, dl_tensor *g2,
+                                const dl_tensor *x1, const dl_tensor *x2, const dl_tensor *y,
+                                double margin, int size_average) {
+  return pair_run(fn, 1, NULL, g1, g2, x1, x2, y, margin, size_average);
 }

@@ -1,7 +1,9 @@
 /* Criteria: forward (the loss, a number) and backward (its gradient with respect to the
    input) kernels of nn's losses, for Float and Double inputs of any strides. Targets may
    be of another type (they are converted); class targets are 1-based, as Lua sees them.
-   Sums are accumulated in double. Errors name the criterion ("nn.MSECriterion: ...").
+   Sums are accumulated in double. Every kernel takes fn, the name of what the script
+   called ("nn.MSECriterion", the binding passes it), checks its operands once and begins
+   its messages with it (src/nn/prelude.h).
 
    Pointwise criteria, summed over every element i (divided by the number of elements n
    when sizeAverage), each term multiplied by weights[i mod w] when weights (of w elements,
@@ -49,54 +51,59 @@ typedef struct {
   const dl_tensor *posweight; /* BCELOGITS; or NULL */
 } nn_loss_opts;
 
-/* The criterion name of a kind ("MSECriterion"), and the kind of a name (-1 if unknown). */
+/* The criterion's class name ("nn.MSECriterion"), for callers that have no other. */
 const char *nn_loss_name(nn_loss k);
-int nn_loss_lookup(const char *name);
 
 /* in and tgt must have the same number of elements (their shapes may differ, as Torch7). */
-int nn_loss_forward(nn_loss k, double *loss, const dl_tensor *in, const dl_tensor *tgt,
-                    const nn_loss_opts *o);
+int nn_loss_forward(const char *fn, nn_loss k, double *loss, const dl_tensor *in,
+                    const dl_tensor *tgt, const nn_loss_opts *o);
 /* gin is resized as in. */
-int nn_loss_backward(nn_loss k, dl_tensor *gin, const dl_tensor *in, const dl_tensor *tgt,
-                     const nn_loss_opts *o);
+int nn_loss_backward(const char *fn, nn_loss k, dl_tensor *gin, const dl_tensor *in,
+                     const dl_tensor *tgt, const nn_loss_opts *o);
 
 /* ClassNLLCriterion: in is nclasses (target: 1 element) or batch x nclasses (target:
    batch elements), holding log-probabilities. With w = weights[t] (1 without weights):
      loss = -sum_i w_i x[i, t_i], divided by sum_i w_i when sizeAverage (and it is > 0);
-   targets equal to ignore_index count for nothing. Other targets outside 1..nclasses
-   are an error: "nn.ClassNLLCriterion: target 4 out of range for 3 classes".
+   targets equal to ignore_index count for nothing. Other targets outside 1..nclasses, and
+   float targets that are not integers, are an error:
+   "nn.ClassNLLCriterion: target 4 out of range for 3 classes".
    total_weight (may be NULL) receives sum_i w_i. */
-int nn_classnll_forward(double *loss, double *total_weight, const dl_tensor *in,
-                        const dl_tensor *target, const dl_tensor *weights, int size_average,
-                        int64_t ignore_index);
+int nn_classnll_forward(const char *fn, double *loss, double *total_weight,
+                        const dl_tensor *in, const dl_tensor *target, const dl_tensor *weights,
+                        int size_average, int64_t ignore_index);
 /* gin[i, t_i] = -w_i (/ total weight when sizeAverage), zero elsewhere. */
-int nn_classnll_backward(dl_tensor *gin, const dl_tensor *in, const dl_tensor *target,
-                         const dl_tensor *weights, int size_average, int64_t ignore_index);
+int nn_classnll_backward(const char *fn, dl_tensor *gin, const dl_tensor *in,
+                         const dl_tensor *target, const dl_tensor *weights, int size_average,
+                         int64_t ignore_index);
 
 /* MultiMarginCriterion (p = 1 or 2), Torch7's formula: for each sample with target y,
      sum_{i != y} w[y] max(0, margin - x[y] + x[i])^p / nclasses,
    summed over samples and divided by their number when sizeAverage. */
-int nn_multimargin_forward(double *loss, const dl_tensor *in, const dl_tensor *target, int p,
-                           const dl_tensor *weights, double margin, int size_average);
-int nn_multimargin_backward(dl_tensor *gin, const dl_tensor *in, const dl_tensor *target,
-                            int p, const dl_tensor *weights, double margin, int size_average);
+int nn_multimargin_forward(const char *fn, double *loss, const dl_tensor *in,
+                           const dl_tensor *target, int64_t p, const dl_tensor *weights,
+                           double margin, int size_average);
+int nn_multimargin_backward(const char *fn, dl_tensor *gin, const dl_tensor *in,
+                            const dl_tensor *target, int64_t p, const dl_tensor *weights,
+                            double margin, int size_average);
 
 /* MarginRankingCriterion: x1, x2 and y of n elements each:
      sum_i max(0, -y_i (x1_i - x2_i) + margin), divided by n when sizeAverage. */
-int nn_marginranking_forward(double *loss, const dl_tensor *x1, const dl_tensor *x2,
-                             const dl_tensor *y, double margin, int size_average);
-int nn_marginranking_backward(dl_tensor *g1, dl_tensor *g2, const dl_tensor *x1,
-                              const dl_tensor *x2, const dl_tensor *y, double margin,
-                              int size_average);
+int nn_marginranking_forward(const char *fn, double *loss, const dl_tensor *x1,
+                             const dl_tensor *x2, const dl_tensor *y, double margin,
+                             int size_average);
+int nn_marginranking_backward(const char *fn, dl_tensor *g1, dl_tensor *g2,
+                              const dl_tensor *x1, const dl_tensor *x2, const dl_tensor *y,
+                              double margin, int size_average);
 
 /* CosineEmbeddingCriterion: x1, x2 of d (one pair) or n x d (n pairs), y of 1 or n
    elements. With c = x1.x2 / sqrt((|x1|^2 + eps)(|x2|^2 + eps)), eps = 1e-12:
      y == 1: 1 - c;  y == -1: max(0, c - margin);
    summed over pairs, divided by n when sizeAverage. */
-int nn_cosineembedding_forward(double *loss, const dl_tensor *x1, const dl_tensor *x2,
-                               const dl_tensor *y, double margin, int size_average);
-int nn_cosineembedding_backward(dl_tensor *g1, dl_tensor *g2, const dl_tensor *x1,
-                                const dl_tensor *x2, const dl_tensor *y, double margin,
-                                int size_average);
+int nn_cosineembedding_forward(const char *fn, double *loss, const dl_tensor *x1,
+                               const dl_tensor *x2, const dl_tensor *y, double margin,
+                               int size_average);
+int nn_cosineembedding_backward(const char *fn, dl_tensor *g1, dl_tensor *g2,
+                                const dl_tensor *x1, const dl_tensor *x2, const dl_tensor *y,
+                                double margin, int size_average);
 
 #endif
