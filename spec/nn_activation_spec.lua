@@ -286,7 +286,7 @@ describe('nn transfer functions', function()
 
       it('rejects an input with the wrong number of planes', function()
          H.raises(function() nn.PReLU(3):forward(torch.Tensor(2, 4)) end,
-                  'nn.PReLU: input size 2x4 has 4 planes in dimension 2, expected 3')
+                  'nn.PReLU: input of size 2x4 has 4 planes in dimension 2, expected 3')
       end)
    end)
 
@@ -342,7 +342,7 @@ describe('nn transfer functions', function()
 
       it('reject an empty or 5D input', function()
          H.raises(function() nn.SoftMax():forward(torch.Tensor(1, 1, 1, 1, 2)) end,
-                  'nn.SoftMax: expected a non-empty 1D, 2D, 3D or 4D input, got size 1x1x1x1x2')
+                  'nn.SoftMax: input of size 1x1x1x1x2, expected a non-empty 1D, 2D, 3D or 4D input')
       end)
    end)
 
@@ -364,22 +364,22 @@ describe('nn transfer functions', function()
          local x = torch.Tensor(2, 3):fill(0)
          m:forward(x)
          H.raises(function() m:backward(x, torch.Tensor(3, 2)) end,
-                  'nn.Sigmoid: gradOutput size 3x2 does not match input size 2x3')
+                  'nn.Sigmoid: gradOutput of size 3x2, expected 2x3')
          local r = nn.ReLU()
          r:forward(x)
          H.raises(function() r:backward(x, torch.Tensor(6)) end,
-                  'nn.ReLU: gradOutput size 6 does not match input size 2x3')
+                  'nn.ReLU: gradOutput of size 6, expected 2x3')
          local s = nn.LogSoftMax()
          s:forward(x)
          H.raises(function() s:backward(x, torch.Tensor(3)) end,
-                  'nn.LogSoftMax: gradOutput size 3 does not match output size 2x3')
+                  'nn.LogSoftMax: gradOutput of size 3, expected 2x3')
       end)
 
       it('name the module on a wrong type', function()
          H.raises(function() nn.Tanh():forward(torch.LongTensor({1, 2})) end,
-                  'nn.Tanh: input must be a Float or Double tensor, not Long')
+                  'nn.Tanh: input must be a Float or Double tensor, got a Long tensor')
          H.raises(function() nn.GELU():forward(torch.DoubleTensor({1, 2})) end,
-                  'nn.GELU: output is a Float tensor but input is Double')
+                  'nn.GELU: output is a Float tensor, input a Double tensor')
          H.raises(function() nn.ELU():forward('x') end, 'nn.ELU: argument 2: expected a tensor')
       end)
 

@@ -160,12 +160,12 @@ describe('nn.Module', function()
       local Twice, parent = torch.class('nn.SpecTwice', 'nn.Module')
       function Twice:updateOutput(input)
          self.output:resizeAs(input):copy(input)
-         torch._nn.pointwise_forward('mulc', self.output, self.output, 2)
+         torch._nn.activation_forward(self.output, self.output, 'MulConstant', 2)
          return self.output
       end
       function Twice:updateGradInput(input, gradOutput)
          self.gradInput:resizeAs(gradOutput):copy(gradOutput)
-         torch._nn.pointwise_forward('mulc', self.gradInput, self.gradInput, 2)
+         torch._nn.activation_forward(self.gradInput, self.gradInput, 'MulConstant', 2)
          return self.gradInput
       end
       local s = nn.Sequential():add(nn.SpecTwice()):add(nn.SpecTwice())
@@ -409,7 +409,7 @@ describe('nn.Jacobian', function()
       end
       function Bad:updateGradInput(input, gradOutput)
          self.gradInput:resizeAs(gradOutput):copy(gradOutput)
-         torch._nn.pointwise_forward('mulc', self.gradInput, self.gradInput, 1.5)
+         torch._nn.activation_forward(self.gradInput, self.gradInput, 'MulConstant', 1.5)
          return self.gradInput
       end
       local err = nn.Jacobian.testJacobian(nn.SpecBadGrad():double(), torch.DoubleTensor(3))

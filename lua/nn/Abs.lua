@@ -6,12 +6,12 @@ local Abs, parent = torch.class('nn.Abs', 'nn.Module')
 
 function Abs:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
-   K.pointwise_forward('abs', self.output, input)
+   K.activation_forward(self.output, input, 'Abs')
    return self.output
 end
 
 function Abs:updateGradInput(input, gradOutput)
-   K.pointwise_backward('abs', self.gradInput, gradOutput, input, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Abs')
    return self.gradInput
 end
 

@@ -36,7 +36,7 @@ function Add:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
    self.output:resizeAs(input):copy(input)
    if self.scalar then
-      torch._nn.pointwise_forward('addc', self.output, self.output, self.bias[1])
+      torch._nn.activation_forward(self.output, self.output, 'AddConstant', self.bias[1])
    else
       local bs = self:_batchsize(input) or 1
       if self._ones:size(1) ~= bs then self._ones:resize(bs):fill(1) end

@@ -17,10 +17,10 @@ end
 function AddConstant:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
    if self.inplace then
-      K.pointwise_forward('addc', input, input, self.constant_scalar)
+      K.activation_forward(input, input, 'AddConstant', self.constant_scalar)
       self.output:set(input)
    else
-      K.pointwise_forward('addc', self.output, input, self.constant_scalar)
+      K.activation_forward(self.output, input, 'AddConstant', self.constant_scalar)
    end
    return self.output
 end
@@ -28,7 +28,7 @@ end
 function AddConstant:updateGradInput(input, gradOutput)
    if self.inplace then
       self.gradInput:set(gradOutput)
-      K.pointwise_forward('addc', input, input, -self.constant_scalar)
+      K.activation_forward(input, input, 'AddConstant', -self.constant_scalar)
    else
       self.gradInput:resizeAs(gradOutput):copy(gradOutput)
    end

@@ -27,7 +27,7 @@ function Dropout:updateOutput(input)
       self.noise:resizeAs(input):bernoulli(1 - self.p)
       K.mask_scale(out, input, self.noise, self.v2 and 1 / (1 - self.p) or 1)
    elseif self.p > 0 and not self.v2 then
-      K.pointwise_forward('mulc', out, input, 1 - self.p)
+      K.activation_forward(out, input, 'MulConstant', 1 - self.p)
    elseif not self.inplace then
       out:resizeAs(input):copy(input)
    end
@@ -40,7 +40,7 @@ function Dropout:updateGradInput(input, gradOutput)
    if self.p > 0 and self.train then
       K.mask_scale(gi, gradOutput, self.noise, self.v2 and 1 / (1 - self.p) or 1)
    elseif self.p > 0 and not self.v2 then
-      K.pointwise_forward('mulc', gi, gradOutput, 1 - self.p)
+      K.activation_forward(gi, gradOutput, 'MulConstant', 1 - self.p)
    elseif not self.inplace then
       gi:resizeAs(gradOutput):copy(gradOutput)
    end

@@ -11,10 +11,10 @@ end
 
 function ELU:updateOutput(input)
    if self.inplace then
-      K.Activation_updateOutput('ELU', input, input, self.alpha)
+      K.activation_forward(input, input, 'ELU', self.alpha)
       self.output:set(input)
    else
-      K.Activation_updateOutput('ELU', input, self.output, self.alpha)
+      K.activation_forward(self.output, input, 'ELU', self.alpha)
    end
    return self.output
 end
@@ -23,11 +23,10 @@ end
 -- when the forward ran in place.
 function ELU:updateGradInput(input, gradOutput)
    if self.inplace then
-      K.Activation_updateGradInput('ELU', input, gradOutput, gradOutput, self.output, self.alpha)
+      K.activation_backward(gradOutput, gradOutput, input, self.output, 'ELU', self.alpha)
       self.gradInput:set(gradOutput)
    else
-      K.Activation_updateGradInput('ELU', input, gradOutput, self.gradInput, self.output,
-                                   self.alpha)
+      K.activation_backward(self.gradInput, gradOutput, input, self.output, 'ELU', self.alpha)
    end
    return self.gradInput
 end

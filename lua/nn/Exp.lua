@@ -6,12 +6,12 @@ local Exp, parent = torch.class('nn.Exp', 'nn.Module')
 
 function Exp:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
-   K.pointwise_forward('exp', self.output, input)
+   K.activation_forward(self.output, input, 'Exp')
    return self.output
 end
 
 function Exp:updateGradInput(input, gradOutput)
-   K.pointwise_backward('exp', self.gradInput, gradOutput, input, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Exp')
    return self.gradInput
 end
 

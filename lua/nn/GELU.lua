@@ -3,12 +3,12 @@ local GELU, parent = torch.class('nn.GELU', 'nn.Module')
 local K = torch._nn
 
 function GELU:updateOutput(input)
-   K.Activation_updateOutput('GELU', input, self.output)
+   K.activation_forward(self.output, input, 'GELU')
    return self.output
 end
 
 function GELU:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('GELU', input, gradOutput, self.gradInput, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'GELU')
    return self.gradInput
 end
 

@@ -9,13 +9,12 @@ function HardShrink:__init(lambda)
 end
 
 function HardShrink:updateOutput(input)
-   K.Activation_updateOutput('HardShrink', input, self.output, self.lambda)
+   K.activation_forward(self.output, input, 'HardShrink', self.lambda)
    return self.output
 end
 
 function HardShrink:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('HardShrink', input, gradOutput, self.gradInput, self.output,
-                                self.lambda)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'HardShrink', self.lambda)
    return self.gradInput
 end
 

@@ -18,22 +18,20 @@ HardTanh._kind = 'HardTanh'
 
 function HardTanh:updateOutput(input)
    if self.inplace then
-      K.Activation_updateOutput(self._kind, input, input, self.min_val, self.max_val)
+      K.activation_forward(input, input, self._kind, self.min_val, self.max_val)
       self.output:set(input)
    else
-      K.Activation_updateOutput(self._kind, input, self.output, self.min_val, self.max_val)
+      K.activation_forward(self.output, input, self._kind, self.min_val, self.max_val)
    end
    return self.output
 end
 
 function HardTanh:updateGradInput(input, gradOutput)
    if self.inplace then
-      K.Activation_updateGradInput(self._kind, input, gradOutput, gradOutput, input,
-                                   self.min_val, self.max_val)
+      K.activation_backward(gradOutput, gradOutput, input, input, self._kind, self.min_val, self.max_val)
       self.gradInput:set(gradOutput)
    else
-      K.Activation_updateGradInput(self._kind, input, gradOutput, self.gradInput, self.output,
-                                   self.min_val, self.max_val)
+      K.activation_backward(self.gradInput, gradOutput, input, self.output, self._kind, self.min_val, self.max_val)
    end
    return self.gradInput
 end

@@ -16,21 +16,20 @@ end
 
 function LeakyReLU:updateOutput(input)
    if self.inplace then
-      K.Activation_updateOutput('LeakyReLU', input, input, self.negval)
+      K.activation_forward(input, input, 'LeakyReLU', self.negval)
       self.output:set(input)
    else
-      K.Activation_updateOutput('LeakyReLU', input, self.output, self.negval)
+      K.activation_forward(self.output, input, 'LeakyReLU', self.negval)
    end
    return self.output
 end
 
 function LeakyReLU:updateGradInput(input, gradOutput)
    if self.inplace then
-      K.Activation_updateGradInput('LeakyReLU', input, gradOutput, gradOutput, input, self.negval)
+      K.activation_backward(gradOutput, gradOutput, input, input, 'LeakyReLU', self.negval)
       self.gradInput:set(gradOutput)
    else
-      K.Activation_updateGradInput('LeakyReLU', input, gradOutput, self.gradInput, self.output,
-                                   self.negval)
+      K.activation_backward(self.gradInput, gradOutput, input, self.output, 'LeakyReLU', self.negval)
    end
    return self.gradInput
 end

@@ -6,12 +6,12 @@ local Log, parent = torch.class('nn.Log', 'nn.Module')
 
 function Log:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
-   K.pointwise_forward('log', self.output, input)
+   K.activation_forward(self.output, input, 'Log')
    return self.output
 end
 
 function Log:updateGradInput(input, gradOutput)
-   K.pointwise_backward('log', self.gradInput, gradOutput, input, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Log')
    return self.gradInput
 end
 

@@ -3,12 +3,12 @@ local LogSigmoid, parent = torch.class('nn.LogSigmoid', 'nn.Module')
 local K = torch._nn
 
 function LogSigmoid:updateOutput(input)
-   K.Activation_updateOutput('LogSigmoid', input, self.output)
+   K.activation_forward(self.output, input, 'LogSigmoid')
    return self.output
 end
 
 function LogSigmoid:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('LogSigmoid', input, gradOutput, self.gradInput, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'LogSigmoid')
    return self.gradInput
 end
 

@@ -5,12 +5,12 @@ local LogSoftMax, parent = torch.class('nn.LogSoftMax', 'nn.Module')
 local K = torch._nn
 
 function LogSoftMax:updateOutput(input)
-   K.SoftMax_updateOutput('LogSoftMax', input, self.output)
+   K.softmax_forward(self.output, input, 'LogSoftMax')
    return self.output
 end
 
 function LogSoftMax:updateGradInput(input, gradOutput)
-   K.SoftMax_updateGradInput('LogSoftMax', gradOutput, self.gradInput, self.output)
+   K.softmax_backward(self.gradInput, gradOutput, self.output, 'LogSoftMax')
    return self.gradInput
 end
 

@@ -19,12 +19,12 @@ end
 
 function Mul:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
-   K.pointwise_forward('mulc', self.output, input, self.weight[1])
+   K.activation_forward(self.output, input, 'MulConstant', self.weight[1])
    return self.output
 end
 
 function Mul:updateGradInput(input, gradOutput)
-   K.pointwise_forward('mulc', self.gradInput, gradOutput, self.weight[1])
+   K.activation_forward(self.gradInput, gradOutput, 'MulConstant', self.weight[1])
    return self.gradInput
 end
 

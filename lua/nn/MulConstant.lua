@@ -17,22 +17,22 @@ end
 function MulConstant:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
    if self.inplace then
-      K.pointwise_forward('mulc', input, input, self.constant_scalar)
+      K.activation_forward(input, input, 'MulConstant', self.constant_scalar)
       self.output:set(input)
    else
-      K.pointwise_forward('mulc', self.output, input, self.constant_scalar)
+      K.activation_forward(self.output, input, 'MulConstant', self.constant_scalar)
    end
    return self.output
 end
 
 function MulConstant:updateGradInput(input, gradOutput)
    if self.inplace then
-      K.pointwise_forward('mulc', gradOutput, gradOutput, self.constant_scalar)
+      K.activation_forward(gradOutput, gradOutput, 'MulConstant', self.constant_scalar)
       self.gradInput:set(gradOutput)
       -- restore the input
-      K.pointwise_forward('mulc', input, input, 1 / self.constant_scalar)
+      K.activation_forward(input, input, 'MulConstant', 1 / self.constant_scalar)
    else
-      K.pointwise_forward('mulc', self.gradInput, gradOutput, self.constant_scalar)
+      K.activation_forward(self.gradInput, gradOutput, 'MulConstant', self.constant_scalar)
    end
    return self.gradInput
 end

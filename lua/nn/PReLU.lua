@@ -13,17 +13,17 @@ function PReLU:__init(nOutputPlane)
 end
 
 function PReLU:updateOutput(input)
-   K.PReLU_updateOutput(input, self.output, self.weight, self.nOutputPlane)
+   K.prelu_forward(self.output, input, self.weight, self.nOutputPlane)
    return self.output
 end
 
 function PReLU:updateGradInput(input, gradOutput)
-   K.PReLU_updateGradInput(input, gradOutput, self.gradInput, self.weight, self.nOutputPlane)
+   K.prelu_backward(self.gradInput, gradOutput, input, self.weight, self.nOutputPlane)
    return self.gradInput
 end
 
 function PReLU:accGradParameters(input, gradOutput, scale)
-   K.PReLU_accGradParameters(input, gradOutput, self.gradWeight, self.nOutputPlane, scale or 1)
+   K.prelu_accgrad(self.gradWeight, gradOutput, input, self.nOutputPlane, scale or 1)
 end
 
 function PReLU:__tostring__()

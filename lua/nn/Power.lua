@@ -12,12 +12,12 @@ end
 
 function Power:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
-   K.pointwise_forward('pow', self.output, input, self.pow)
+   K.activation_forward(self.output, input, 'Power', self.pow)
    return self.output
 end
 
 function Power:updateGradInput(input, gradOutput)
-   K.pointwise_backward('pow', self.gradInput, gradOutput, input, self.output, self.pow)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Power', self.pow)
    return self.gradInput
 end
 

@@ -3,12 +3,12 @@ local Sigmoid, parent = torch.class('nn.Sigmoid', 'nn.Module')
 local K = torch._nn
 
 function Sigmoid:updateOutput(input)
-   K.Activation_updateOutput('Sigmoid', input, self.output)
+   K.activation_forward(self.output, input, 'Sigmoid')
    return self.output
 end
 
 function Sigmoid:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('Sigmoid', input, gradOutput, self.gradInput, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Sigmoid')
    return self.gradInput
 end
 

@@ -5,12 +5,12 @@ local SoftMax, parent = torch.class('nn.SoftMax', 'nn.Module')
 local K = torch._nn
 
 function SoftMax:updateOutput(input)
-   K.SoftMax_updateOutput('SoftMax', input, self.output)
+   K.softmax_forward(self.output, input, 'SoftMax')
    return self.output
 end
 
 function SoftMax:updateGradInput(input, gradOutput)
-   K.SoftMax_updateGradInput('SoftMax', gradOutput, self.gradInput, self.output)
+   K.softmax_backward(self.gradInput, gradOutput, self.output, 'SoftMax')
    return self.gradInput
 end
 

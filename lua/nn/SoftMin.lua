@@ -5,12 +5,12 @@ local SoftMin, parent = torch.class('nn.SoftMin', 'nn.Module')
 local K = torch._nn
 
 function SoftMin:updateOutput(input)
-   K.SoftMax_updateOutput('SoftMin', input, self.output)
+   K.softmax_forward(self.output, input, 'SoftMin')
    return self.output
 end
 
 function SoftMin:updateGradInput(input, gradOutput)
-   K.SoftMax_updateGradInput('SoftMin', gradOutput, self.gradInput, self.output)
+   K.softmax_backward(self.gradInput, gradOutput, self.output, 'SoftMin')
    return self.gradInput
 end
 

@@ -11,13 +11,12 @@ function SoftPlus:__init(beta, threshold)
 end
 
 function SoftPlus:updateOutput(input)
-   K.Activation_updateOutput('SoftPlus', input, self.output, self.beta, self.threshold)
+   K.activation_forward(self.output, input, 'SoftPlus', self.beta, self.threshold)
    return self.output
 end
 
 function SoftPlus:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('SoftPlus', input, gradOutput, self.gradInput, self.output,
-                                self.beta, self.threshold)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'SoftPlus', self.beta, self.threshold)
    return self.gradInput
 end
 

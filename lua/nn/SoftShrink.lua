@@ -9,13 +9,12 @@ function SoftShrink:__init(lambda)
 end
 
 function SoftShrink:updateOutput(input)
-   K.Activation_updateOutput('SoftShrink', input, self.output, self.lambda)
+   K.activation_forward(self.output, input, 'SoftShrink', self.lambda)
    return self.output
 end
 
 function SoftShrink:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('SoftShrink', input, gradOutput, self.gradInput, self.output,
-                                self.lambda)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'SoftShrink', self.lambda)
    return self.gradInput
 end
 

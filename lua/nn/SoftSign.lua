@@ -3,12 +3,12 @@ local SoftSign, parent = torch.class('nn.SoftSign', 'nn.Module')
 local K = torch._nn
 
 function SoftSign:updateOutput(input)
-   K.Activation_updateOutput('SoftSign', input, self.output)
+   K.activation_forward(self.output, input, 'SoftSign')
    return self.output
 end
 
 function SoftSign:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('SoftSign', input, gradOutput, self.gradInput, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'SoftSign')
    return self.gradInput
 end
 

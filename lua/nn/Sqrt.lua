@@ -11,12 +11,12 @@ end
 
 function Sqrt:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
-   K.pointwise_forward('sqrt', self.output, input, self.eps)
+   K.activation_forward(self.output, input, 'Sqrt', self.eps)
    return self.output
 end
 
 function Sqrt:updateGradInput(input, gradOutput)
-   K.pointwise_backward('sqrt', self.gradInput, gradOutput, input, self.output, self.eps)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Sqrt', self.eps)
    return self.gradInput
 end
 

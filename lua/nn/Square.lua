@@ -6,12 +6,12 @@ local Square, parent = torch.class('nn.Square', 'nn.Module')
 
 function Square:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
-   K.pointwise_forward('square', self.output, input)
+   K.activation_forward(self.output, input, 'Square')
    return self.output
 end
 
 function Square:updateGradInput(input, gradOutput)
-   K.pointwise_backward('square', self.gradInput, gradOutput, input, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Square')
    return self.gradInput
 end
 

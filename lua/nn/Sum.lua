@@ -65,7 +65,7 @@ function Sum:updateGradInput(input, gradOutput)
    local g = gradOutput:contiguous():view(table.unpack(size))
    self.gradInput:resizeAs(input):copy(g:expandAs(input))
    if self.sizeAverage then
-      torch._nn.pointwise_forward('mulc', self.gradInput, self.gradInput, 1 / input:size(dim))
+      torch._nn.activation_forward(self.gradInput, self.gradInput, 'MulConstant', 1 / input:size(dim))
    end
    return self.gradInput
 end

@@ -3,12 +3,12 @@ local Tanh, parent = torch.class('nn.Tanh', 'nn.Module')
 local K = torch._nn
 
 function Tanh:updateOutput(input)
-   K.Activation_updateOutput('Tanh', input, self.output)
+   K.activation_forward(self.output, input, 'Tanh')
    return self.output
 end
 
 function Tanh:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('Tanh', input, gradOutput, self.gradInput, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'Tanh')
    return self.gradInput
 end
 

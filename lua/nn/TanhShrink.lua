@@ -3,12 +3,12 @@ local TanhShrink, parent = torch.class('nn.TanhShrink', 'nn.Module')
 local K = torch._nn
 
 function TanhShrink:updateOutput(input)
-   K.Activation_updateOutput('TanhShrink', input, self.output)
+   K.activation_forward(self.output, input, 'TanhShrink')
    return self.output
 end
 
 function TanhShrink:updateGradInput(input, gradOutput)
-   K.Activation_updateGradInput('TanhShrink', input, gradOutput, self.gradInput, self.output)
+   K.activation_backward(self.gradInput, gradOutput, input, self.output, 'TanhShrink')
    return self.gradInput
 end
 

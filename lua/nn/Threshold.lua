@@ -27,10 +27,10 @@ end
 function Threshold:updateOutput(input)
    self:validateParameters()
    if self.inplace then
-      K.Activation_updateOutput(self._kind, input, input, self.threshold, self.val)
+      K.activation_forward(input, input, self._kind, self.threshold, self.val)
       self.output:set(input)
    else
-      K.Activation_updateOutput(self._kind, input, self.output, self.threshold, self.val)
+      K.activation_forward(self.output, input, self._kind, self.threshold, self.val)
    end
    return self.output
 end
@@ -38,12 +38,10 @@ end
 function Threshold:updateGradInput(input, gradOutput)
    self:validateParameters()
    if self.inplace then
-      K.Activation_updateGradInput(self._kind, input, gradOutput, gradOutput, input,
-                                   self.threshold, self.val)
+      K.activation_backward(gradOutput, gradOutput, input, input, self._kind, self.threshold, self.val)
       self.gradInput:set(gradOutput)
    else
-      K.Activation_updateGradInput(self._kind, input, gradOutput, self.gradInput, self.output,
-                                   self.threshold, self.val)
+      K.activation_backward(self.gradInput, gradOutput, input, self.output, self._kind, self.threshold, self.val)
    end
    return self.gradInput
 end

@@ -107,10 +107,14 @@ void lt_open_pointwise(lua_State *L); /* elementwise math, comparisons, operator
 void lt_open_reduction(lua_State *L); /* reductions, scans, sorting: lt_reduction.c */
 void lt_open_indexing(lua_State *L);  /* indexing and constructors: lt_indexing.c */
 void lt_open_file(lua_State *L);      /* .t7 reading and writing: lt_file.c */
-void lt_open_nn(lua_State *L);      /* nn layer kernels into torch._nn: lt_nn.c */
-void lt_open_nnact(lua_State *L);   /* nn activation kernels into torch._nn: lt_nnact.c */
+void lt_open_nn(lua_State *L);      /* torch._nn.storageid: lt_nn.c */
+void lt_open_activation(lua_State *L); /* nn elementwise layers into torch._nn: lt_activation.c */
 void lt_open_loss(lua_State *L);    /* nn loss kernels into torch._nn: lt_loss.c */
 void lt_open_softmax(lua_State *L); /* softmax kernels into torch._nn: lt_softmax.c */
+void lt_open_linear(lua_State *L);  /* linear layer kernels into torch._nn: lt_linear.c */
+void lt_open_normalization(lua_State *L); /* normalization kernels: lt_normalization.c */
+void lt_open_embedding(lua_State *L); /* lookup-table kernels into torch._nn: lt_embedding.c */
+void lt_open_maxmin(lua_State *L);  /* nn.Max and nn.Min kernels into torch._nn: lt_maxmin.c */
 void lt_open_conv(lua_State *L);    /* convolution and pooling kernels into torch._nn: lt_conv.c */
 void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._optim: lt_optim.c */
 void lt_open_io(lua_State *L);      /* readers (CSV, IDX) and serialization: lt_io.c */

@@ -326,9 +326,11 @@ static const struct {
     OPEN(lt_open_storage),   OPEN(lt_open_tensor),    OPEN(lt_open_blas),
     OPEN(lt_open_random),    OPEN(lt_open_sys),       OPEN(lt_open_pointwise),
     OPEN(lt_open_reduction), OPEN(lt_open_indexing),  OPEN(lt_open_file),
-    OPEN(lt_open_nn),        OPEN(lt_open_nnact),     OPEN(lt_open_conv),
+    OPEN(lt_open_nn),        OPEN(lt_open_activation), OPEN(lt_open_conv),
     OPEN(lt_open_optim),     OPEN(lt_open_io),        OPEN(lt_open_idx),
     OPEN(lt_open_where),     OPEN(lt_open_loss),      OPEN(lt_open_softmax),
+    OPEN(lt_open_linear),    OPEN(lt_open_normalization), OPEN(lt_open_embedding),
+    OPEN(lt_open_maxmin),
 };
 
 int luaopen_torch_core(lua_State *L) {

@@ -74,3 +74,28 @@ int nn_resize_out(dl_tensor *out, const dl_tensor *like) {
   if (dl_tensor_sameview(out, like)) return 0;
   return dl_tensor_resize_as(out, like);
 }
+
+void nn_vecs_init(nn_vecs *v) { v->n = v->rc = 0; }
+
+void *nn_vecs_add(nn_vecs *v, const dl_tensor *t, int update) {
+  if (!t || v->rc < 0) return NULL;
+  if (v->n == NN_MAXVECS) {
+    v->rc = dl_error("nn_vecs_add: more than %d vectors", NN_MAXVECS);
+    return NULL;
+  }
+  int i = v->n++;
+  v->t[i] = (dl_tensor *)t; /* written only when update says the kernel updates it */
+  v->update[i] = update;
+  if (op_scratch_open(&v->w[i], t, 1) < 0) v->rc = -1;
+  return v->rc < 0 ? NULL : dl_tensor_data(&v->w[i]);
+}
+
+int nn_vecs_close(nn_vecs *v, int rc) {
+  if (v->rc < 0) rc = -1;
+  for (int i = 0; i < v->n; i++) {
+    int r = op_scratch_close(v->t[i], &v->w[i], v->update[i] ? rc : -1);
+    if (v->update[i]) rc = r;
+  }
+  v->n = 0;
+  return rc;
+}

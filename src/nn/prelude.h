@@ -42,4 +42,21 @@ int nn_contiguous(dl_tensor *dst, const dl_tensor *src);
 /* out takes like's sizes, unless it is like's very memory (an in-place layer). */
 int nn_resize_out(dl_tensor *out, const dl_tensor *like);
 
+/* Contiguous stand-ins of a kernel's vector arguments (weights, biases, statistics), so
+   that its loops take plain pointers: a view of each vector when it is contiguous (the
+   modules' own buffers always are), else a copy, written back by nn_vecs_close for the
+   vectors the kernel updates. Absent (NULL) vectors give NULL. */
+#define NN_MAXVECS 8
+typedef struct {
+  int n, rc;
+  dl_tensor *t[NN_MAXVECS], w[NN_MAXVECS];
+  int update[NN_MAXVECS];
+} nn_vecs;
+void nn_vecs_init(nn_vecs *v);
+/* The data of t's stand-in; NULL when t is NULL, or on failure (v->rc is then -1). */
+void *nn_vecs_add(nn_vecs *v, const dl_tensor *t, int update);
+/* Writes the updated stand-ins back when rc and v->rc are 0, frees them all; returns
+   rc, or -1 when anything failed. */
+int nn_vecs_close(nn_vecs *v, int rc);
+
 #endif

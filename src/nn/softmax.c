@@ -2,20 +2,72 @@
    from softmax_loops.h. */
 #include "softmax.h"
 
-#include <math.h>
+#include <tgmath.h> /* the family computes exp in the tensor's type */
 
 #include "prelude.h"
 
-#define T float
-#define FN(name) name##_float
-#include "softmax_loops.h"
-#undef FN
-#undef T
-#define T double
-#define FN(name) name##_double
-#include "softmax_loops.h"
-#undef FN
-#undef T
+#define NN_LOOPS "softmax_loops.h"
+#include "float_loops.h"
+
+/* ---- SoftMax, LogSoftMax, SoftMin ---- */
+
+/* The input as outer x dim x inner: softmax runs along dim, inner apart. */
+static int family_shape(const char *fn, const dl_tensor *in, int64_t *outer, int64_t *dim,
+                        int64_t *inner) {
+  char buf[96];
+  int nd = in->ndim;
+  if (nd < 1 || nd > 4 || dl_tensor_numel(in) == 0)
+    return dl_error("%s: input of size %s, expected a non-empty 1D, 2D, 3D or 4D input", fn,
+                    dl_sizestr(buf, sizeof buf, nd, in->size));
+  int fd = (nd == 2 || nd == 4) ? 1 : 0; /* the feature dimension */
+  *outer = fd == 1 ? in->size[0] : 1;
+  *dim = in->size[fd];
+  *inner = dl_tensor_numel(in) / (*outer * *dim);
+  return 0;
+}
+
+int nn_softmax_forward(const char *fn, dl_tensor *out, const dl_tensor *in, nn_softmax_kind k) {
+  int64_t outer, dim, inner;
+  if (nn_check_float(fn, "input", in) < 0 || nn_check_type(fn, "output", out, in->dtype) < 0 ||
+      family_shape(fn, in, &outer, &dim, &inner) < 0)
+    return -1;
+  dl_tensor cin;
+  if (nn_contiguous(&cin, in) < 0) return -1;
+  int rc = 0;
+  if (!dl_tensor_sameview(out, &cin)) rc = dl_tensor_resize_contig(fn, out, in->ndim, in->size);
+  if (rc == 0) {
+    if (in->dtype == DL_FLOAT)
+      softmax_forward_float(dl_tensor_data(out), dl_tensor_data(&cin), outer, dim, inner, k);
+    else
+      softmax_forward_double(dl_tensor_data(out), dl_tensor_data(&cin), outer, dim, inner, k);
+  }
+  dl_tensor_free(&cin);
+  return rc;
+}
+
+int nn_softmax_backward(const char *fn, dl_tensor *gin, const dl_tensor *gout,
+                        const dl_tensor *out, nn_softmax_kind k) {
+  int64_t outer, dim, inner;
+  dl_dtype dt = out->dtype;
+  if (nn_check_float(fn, "output", out) < 0 || nn_check_type(fn, "gradOutput", gout, dt) < 0 ||
+      nn_check_type(fn, "gradInput", gin, dt) < 0 ||
+      family_shape(fn, out, &outer, &dim, &inner) < 0 ||
+      nn_check_samesize(fn, "gradOutput", gout, out) < 0)
+    return -1;
+  dl_tensor cy, cg;
+  if (nn_contiguous(&cy, out) < 0) return -1;
+  int rc = nn_contiguous(&cg, gout);
+  if (rc == 0 && !dl_tensor_sameview(gin, &cg))
+    rc = dl_tensor_resize_contig(fn, gin, out->ndim, out->size);
+  if (rc == 0) {
+    void *gi = dl_tensor_data(gin), *g = dl_tensor_data(&cg), *y = dl_tensor_data(&cy);
+    if (dt == DL_FLOAT) softmax_backward_float(gi, g, y, outer, dim, inner, k);
+    else softmax_backward_double(gi, g, y, outer, dim, inner, k);
+  }
+  dl_tensor_free(&cy);
+  dl_tensor_free(&cg);
+  return rc;
+}
 
 /* ---- softmax over planes ---- */
 

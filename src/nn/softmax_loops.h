@@ -30,3 +30,52 @@ static void FN(spatial_softmax_backward)(T *gi, const T *g, const T *y, int64_t 
         gi[base + ch * s] = (T)(y[base + ch * s] * (g[base + ch * s] - dot));
     }
 }
+
+/* One row of the family's softmax: along dim elements inner apart, at base. The max comes
+   first, so that exp never overflows. y may be x (the row is read before it is written). */
+static void FN(softmax_forward)(T *yd, const T *xd, int64_t outer, int64_t dim, int64_t inner,
+                                nn_softmax_kind k) {
+  const T sign = k == NN_SOFTMIN ? -1 : 1;
+#pragma omp parallel for if (outer * dim * inner > NN_GRAIN)
+  for (int64_t r = 0; r < outer * inner; r++) {
+    int64_t base = (r / inner) * dim * inner + r % inner;
+    const T *x = xd + base;
+    T *y = yd + base;
+    T max = sign * x[0];
+    for (int64_t i = 1; i < dim; i++)
+      if (sign * x[i * inner] > max) max = sign * x[i * inner];
+    double sum = 0;
+    for (int64_t i = 0; i < dim; i++) {
+      T e = exp(sign * x[i * inner] - max);
+      sum += e;
+      if (k != NN_LOGSOFTMAX) y[i * inner] = e;
+    }
+    if (k == NN_LOGSOFTMAX) {
+      T lse = max + (T)log(sum);
+      for (int64_t i = 0; i < dim; i++) y[i * inner] = x[i * inner] - lse;
+    } else {
+      T inv = (T)(1 / sum);
+      for (int64_t i = 0; i < dim; i++) y[i * inner] *= inv;
+    }
+  }
+}
+
+static void FN(softmax_backward)(T *gid, const T *gd, const T *yd, int64_t outer, int64_t dim,
+                                 int64_t inner, nn_softmax_kind k) {
+#pragma omp parallel for if (outer * dim * inner > NN_GRAIN)
+  for (int64_t r = 0; r < outer * inner; r++) {
+    int64_t base = (r / inner) * dim * inner + r % inner;
+    const T *y = yd + base, *g = gd + base;
+    T *gi = gid + base;
+    double sum = 0;
+    if (k == NN_LOGSOFTMAX) {
+      for (int64_t i = 0; i < dim; i++) sum += g[i * inner];
+      for (int64_t i = 0; i < dim; i++) gi[i * inner] = g[i * inner] - exp(y[i * inner]) * (T)sum;
+    } else {
+      T sign = k == NN_SOFTMIN ? -1 : 1;
+      for (int64_t i = 0; i < dim; i++) sum += (double)g[i * inner] * y[i * inner];
+      for (int64_t i = 0; i < dim; i++)
+        gi[i * inner] = sign * y[i * inner] * (g[i * inner] - (T)sum);
+    }
+  }
+}

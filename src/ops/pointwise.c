@@ -13,14 +13,9 @@
 #pragma GCC diagnostic ignored "-Wtype-limits"
 #pragma GCC diagnostic ignored "-Wbool-operation"
 
-typedef struct {
-  double p0, p1;
-  int zero; /* set when an integer op divides by zero */
-} ctx;
-
 /* Integer division and modulo by zero are undefined in C: flag them and give 0. Every
    thread stores the same value, so the relaxed atomic is only there to be well defined. */
-static inline int64_t op_idiv(int64_t a, int64_t b, ctx *c) {
+static inline int64_t op_idiv(int64_t a, int64_t b, op_pw_ctx *c) {
   if (b == 0) {
     __atomic_store_n(&c->zero, 1, __ATOMIC_RELAXED);
     return 0;
@@ -30,7 +25,7 @@ static inline int64_t op_idiv(int64_t a, int64_t b, ctx *c) {
   return a / b;
 }
 
-static inline int64_t op_imod(int64_t a, int64_t b, ctx *c) {
+static inline int64_t op_imod(int64_t a, int64_t b, op_pw_ctx *c) {
   if (b == 0) {
     __atomic_store_n(&c->zero, 1, __ATOMIC_RELAXED);
     return 0;
@@ -40,7 +35,7 @@ static inline int64_t op_imod(int64_t a, int64_t b, ctx *c) {
 }
 
 /* The remainder takes the sign of the divisor (Python's %), fmod that of the dividend. */
-static inline int64_t op_irem(int64_t a, int64_t b, ctx *c) {
+static inline int64_t op_irem(int64_t a, int64_t b, op_pw_ctx *c) {
   int64_t r = op_imod(a, b, c);
   return (r != 0 && (r < 0) != (b < 0)) ? r + b : r;
 }
@@ -67,88 +62,14 @@ static inline int64_t op_ipow(int64_t a, int64_t b) {
 #define OP_ABS(x) ((x) < 0 ? -(x) : (x))
 
 /* Adapters giving every branch of the _Generic the same (a, b, ctx) signature. */
-static inline float op_fmod_f(float a, float b, ctx *c) { return fmodf(a, b); }
-static inline double op_fmod_d(double a, double b, ctx *c) { return fmod(a, b); }
-static inline int64_t op_fmod_int(int64_t a, int64_t b, ctx *c) { return op_imod(a, b, c); }
-static inline float op_frem_f(float a, float b, ctx *c) { return a - b * floorf(a / b); }
-static inline double op_frem_d(double a, double b, ctx *c) { return a - b * floor(a / b); }
-static inline float op_pow_f(float a, float b, ctx *c) { return powf(a, b); }
-static inline double op_pow_d(double a, double b, ctx *c) { return pow(a, b); }
-static inline int64_t op_pow_i(int64_t a, int64_t b, ctx *c) { return op_ipow(a, b); }
-
-/* The parameters every expression may use, typed for the loop. Integers go through
-   int64_t so that -1 becomes 255 for bytes (double to uint8_t directly is undefined). */
-#define OP_CONV(T, v) _Generic((T)0, float: (T)(v), double: (T)(v), default: (T)(int64_t)(v))
-#define OP_PARAMS(T)                                   \
-  ctx *ctx_ = vc;                                      \
-  const T p0 = OP_CONV(T, ctx_->p0);                   \
-  const T p1 = OP_CONV(T, ctx_->p1);                   \
-  const double d0 = ctx_->p0;                          \
-  (void)p0;                                            \
-  (void)p1;                                            \
-  (void)d0;                                            \
-  (void)ctx_
-
-#define LOOP1(NAME, TO, T, EXPR)                                                    \
-  static void NAME(char **data, const int64_t *st, int64_t n, void *vc) {           \
-    OP_PARAMS(T);                                                                   \
-    if (st[0] == sizeof(TO) && st[1] == sizeof(T)) {                                \
-      TO *restrict r = (TO *)data[0];                                               \
-      const T *restrict xs = (const T *)data[1];                                    \
-      _Pragma("omp simd") for (int64_t i = 0; i < n; i++) {                         \
-        T x = xs[i];                                                                \
-        r[i] = (TO)(EXPR);                                                          \
-      }                                                                             \
-      return;                                                                       \
-    }                                                                               \
-    char *rp = data[0], *xp = data[1];                                              \
-    for (int64_t i = 0; i < n; i++, rp += st[0], xp += st[1]) {                     \
-      T x = *(const T *)xp;                                                         \
-      *(TO *)rp = (TO)(EXPR);                                                       \
-    }                                                                               \
-  }
-
-#define LOOP2(NAME, TO, T, EXPR)                                                    \
-  static void NAME(char **data, const int64_t *st, int64_t n, void *vc) {           \
-    OP_PARAMS(T);                                                                   \
-    if (st[0] == sizeof(TO) && st[1] == sizeof(T) && st[2] == sizeof(T)) {          \
-      TO *restrict r = (TO *)data[0];                                               \
-      const T *restrict as = (const T *)data[1], *restrict bs = (const T *)data[2]; \
-      _Pragma("omp simd") for (int64_t i = 0; i < n; i++) {                         \
-        T a = as[i], b = bs[i];                                                     \
-        r[i] = (TO)(EXPR);                                                          \
-      }                                                                             \
-      return;                                                                       \
-    }                                                                               \
-    char *rp = data[0], *ap = data[1], *bp = data[2];                               \
-    for (int64_t i = 0; i < n; i++, rp += st[0], ap += st[1], bp += st[2]) {        \
-      T a = *(const T *)ap, b = *(const T *)bp;                                     \
-      *(TO *)rp = (TO)(EXPR);                                                       \
-    }                                                                               \
-  }
-
-#define LOOP3(NAME, TO, T, EXPR)                                                    \
-  static void NAME(char **data, const int64_t *st, int64_t n, void *vc) {           \
-    OP_PARAMS(T);                                                                   \
-    if (st[0] == sizeof(TO) && st[1] == sizeof(T) && st[2] == sizeof(T) &&          \
-        st[3] == sizeof(T)) {                                                       \
-      TO *restrict r = (TO *)data[0];                                               \
-      const T *restrict as = (const T *)data[1], *restrict bs = (const T *)data[2]; \
-      const T *restrict cs = (const T *)data[3];                                    \
-      _Pragma("omp simd") for (int64_t i = 0; i < n; i++) {                         \
-        T a = as[i], b = bs[i], c = cs[i];                                          \
-        (void)c;                                                                    \
-        r[i] = (TO)(EXPR);                                                   \
-      }                                                                             \
-      return;                                                                       \
-    }                                                                               \
-    char *rp = data[0], *ap = data[1], *bp = data[2], *cp = data[3];                \
-    for (int64_t i = 0; i < n; i++, rp += st[0], ap += st[1], bp += st[2], cp += st[3]) { \
-      T a = *(const T *)ap, b = *(const T *)bp, c = *(const T *)cp;                 \
-      (void)c;                                                                      \
-      *(TO *)rp = (TO)(EXPR);                                                \
-    }                                                                               \
-  }
+static inline float op_fmod_f(float a, float b, op_pw_ctx *c) { return fmodf(a, b); }
+static inline double op_fmod_d(double a, double b, op_pw_ctx *c) { return fmod(a, b); }
+static inline int64_t op_fmod_int(int64_t a, int64_t b, op_pw_ctx *c) { return op_imod(a, b, c); }
+static inline float op_frem_f(float a, float b, op_pw_ctx *c) { return a - b * floorf(a / b); }
+static inline double op_frem_d(double a, double b, op_pw_ctx *c) { return a - b * floor(a / b); }
+static inline float op_pow_f(float a, float b, op_pw_ctx *c) { return powf(a, b); }
+static inline double op_pow_d(double a, double b, op_pw_ctx *c) { return pow(a, b); }
+static inline int64_t op_pow_i(int64_t a, int64_t b, op_pw_ctx *c) { return op_ipow(a, b); }
 
 typedef float f32;
 typedef double f64;
@@ -161,6 +82,10 @@ typedef uint8_t u8;
   L(P##name##_i64, TO_SAME(i64), i64, e) L(P##name##_u8, TO_SAME(u8), u8, e)
 #define GEN_FLOAT(L, P, TO_SAME, name, e)                                                \
   L(P##name##_f32, TO_SAME(f32), f32, e) L(P##name##_f64, TO_SAME(f64), f64, e)
+/* The list expressions name their operands x (unary) and a, b, c. */
+#define LOOP1(NAME, TO, T, e) OP_LOOP1(NAME, TO, T, x, e)
+#define LOOP2(NAME, TO, T, e) OP_LOOP2(NAME, TO, T, a, b, e)
+#define LOOP3(NAME, TO, T, e) OP_LOOP3(NAME, TO, T, a, b, c, e)
 #define SAME(T) T
 #define BYTE(T) u8
 
@@ -265,7 +190,7 @@ static int prepare_result(const char *fn, dl_tensor *res, int nin, const dl_tens
 }
 
 static int run(const char *fn, dl_tensor *res, int nin, const dl_tensor **in,
-               const op_loop_fn *row, int cmp, ctx *c) {
+               const op_loop_fn *row, int cmp, op_pw_ctx *c) {
   int64_t size[DL_MAXDIM];
   if (check_types(fn, res, nin, in, row, cmp) < 0) return -1;
   int ndim = broadcast_all(fn, nin, in, size);
@@ -298,21 +223,21 @@ static int run(const char *fn, dl_tensor *res, int nin, const dl_tensor **in,
 
 int op_pw_unary(const char *fn, dl_tensor *res, const dl_tensor *x, op_pw_unop op, double p0,
              double p1) {
-  ctx c = {p0, p1, 0};
+  op_pw_ctx c = {p0, p1, 0};
   const dl_tensor *in[1] = {x};
   return run(fn ? fn : unary_names[op], res, 1, in, unary_loops[op], op_pw_unop_iscmp(op), &c);
 }
 
 int op_pw_binary(const char *fn, dl_tensor *res, const dl_tensor *a, const dl_tensor *b,
               op_pw_binop op, double p0) {
-  ctx c = {p0, 0, 0};
+  op_pw_ctx c = {p0, 0, 0};
   const dl_tensor *in[2] = {a, b};
   return run(fn ? fn : binary_names[op], res, 2, in, binary_loops[op], op_pw_binop_iscmp(op), &c);
 }
 
 int op_pw_ternary(const char *fn, dl_tensor *res, const dl_tensor *a, const dl_tensor *b,
                const dl_tensor *c3, op_pw_terop op, double p0) {
-  ctx c = {p0, 0, 0};
+  op_pw_ctx c = {p0, 0, 0};
   const dl_tensor *in[3] = {a, b, c3 ? c3 : b};
   return run(fn ? fn : ternary_names[op], res, 3, in, ternary_loops[op], 0, &c);
 }

@@ -134,4 +134,92 @@ const char *op_pw_terop_name(op_pw_terop op);
 int op_pw_unop_iscmp(op_pw_unop op);
 int op_pw_binop_iscmp(op_pw_binop op);
 
+/* ---- the loop generators --------------------------------------------------------------
+   What the op lists above expand into, and what kernels built on this engine elsewhere
+   (nn's activations and pointwise layers, src/nn/activation.c) expand their own lists
+   into. Each defines one loop for op_foreach (ops/iter.h),
+   `static void NAME(char **data, const int64_t *st, int64_t n, void *ctx)`, over a result
+   of element type TO and inputs of type T: a contiguous branch the compiler vectorises
+   and a strided one. The inputs are read into locals the caller names (X; A, B; A, B, C)
+   for EXPR, which may also use p0 and p1 (the op_pw_ctx parameters converted to T), d0
+   (p0 as a double) and ctx_ (the op_pw_ctx itself). */
+typedef struct {
+  double p0, p1;
+  int zero; /* set when an integer op divides by zero */
+} op_pw_ctx;
+
+/* Integers go through int64_t so that -1 becomes 255 for bytes (double to uint8_t
+   directly is undefined). */
+#define OP_CONV(T, v) _Generic((T)0, float: (T)(v), double: (T)(v), default: (T)(int64_t)(v))
+#define OP_PARAMS(T)                                   \
+  op_pw_ctx *ctx_ = vc;                                \
+  const T p0 = OP_CONV(T, ctx_->p0);                   \
+  const T p1 = OP_CONV(T, ctx_->p1);                   \
+  const double d0 = ctx_->p0;                          \
+  (void)p0;                                            \
+  (void)p1;                                            \
+  (void)d0;                                            \
+  (void)ctx_
+
+#define OP_LOOP1(NAME, TO, T, X, EXPR)                                              \
+  static void NAME(char **data, const int64_t *st, int64_t n, void *vc) {           \
+    OP_PARAMS(T);                                                                   \
+    if (st[0] == sizeof(TO) && st[1] == sizeof(T)) {                                \
+      TO *restrict r = (TO *)data[0];                                               \
+      const T *restrict xs = (const T *)data[1];                                    \
+      _Pragma("omp simd") for (int64_t i = 0; i < n; i++) {                         \
+        T X = xs[i];                                                                \
+        r[i] = (TO)(EXPR);                                                          \
+      }                                                                             \
+      return;                                                                       \
+    }                                                                               \
+    char *rp = data[0], *xp = data[1];                                              \
+    for (int64_t i = 0; i < n; i++, rp += st[0], xp += st[1]) {                     \
+      T X = *(const T *)xp;                                                         \
+      *(TO *)rp = (TO)(EXPR);                                                       \
+    }                                                                               \
+  }
+
+#define OP_LOOP2(NAME, TO, T, A, B, EXPR)                                           \
+  static void NAME(char **data, const int64_t *st, int64_t n, void *vc) {           \
+    OP_PARAMS(T);                                                                   \
+    if (st[0] == sizeof(TO) && st[1] == sizeof(T) && st[2] == sizeof(T)) {          \
+      TO *restrict r = (TO *)data[0];                                               \
+      const T *restrict as = (const T *)data[1], *restrict bs = (const T *)data[2]; \
+      _Pragma("omp simd") for (int64_t i = 0; i < n; i++) {                         \
+        T A = as[i], B = bs[i];                                                     \
+        r[i] = (TO)(EXPR);                                                          \
+      }                                                                             \
+      return;                                                                       \
+    }                                                                               \
+    char *rp = data[0], *ap = data[1], *bp = data[2];                               \
+    for (int64_t i = 0; i < n; i++, rp += st[0], ap += st[1], bp += st[2]) {        \
+      T A = *(const T *)ap, B = *(const T *)bp;                                     \
+      *(TO *)rp = (TO)(EXPR);                                                       \
+    }                                                                               \
+  }
+
+#define OP_LOOP3(NAME, TO, T, A, B, C, EXPR)                                        \
+  static void NAME(char **data, const int64_t *st, int64_t n, void *vc) {           \
+    OP_PARAMS(T);                                                                   \
+    if (st[0] == sizeof(TO) && st[1] == sizeof(T) && st[2] == sizeof(T) &&          \
+        st[3] == sizeof(T)) {                                                       \
+      TO *restrict r = (TO *)data[0];                                               \
+      const T *restrict as = (const T *)data[1], *restrict bs = (const T *)data[2]; \
+      const T *restrict cs = (const T *)data[3];                                    \
+      _Pragma("omp simd") for (int64_t i = 0; i < n; i++) {                         \
+        T A = as[i], B = bs[i], C = cs[i];                                          \
+        (void)A, (void)B, (void)C;                                                  \
+        r[i] = (TO)(EXPR);                                                          \
+      }                                                                             \
+      return;                                                                       \
+    }                                                                               \
+    char *rp = data[0], *ap = data[1], *bp = data[2], *cp = data[3];                \
+    for (int64_t i = 0; i < n; i++, rp += st[0], ap += st[1], bp += st[2], cp += st[3]) { \
+      T A = *(const T *)ap, B = *(const T *)bp, C = *(const T *)cp;                 \
+      (void)A, (void)B, (void)C;                                                    \
+      *(TO *)rp = (TO)(EXPR);                                                       \
+    }                                                                               \
+  }
+
 #endif
