@@ -190,14 +190,15 @@ describe('nn.gModule', function()
 
    it('nodes and inputs without gradients', function()
       -- a module whose gradInput is nil: nothing flows back through it
-      local NoGrad = torch.class('nn.NngraphSpecNoGrad', 'nn.Module')
+      local pkg = {}
+      local NoGrad = torch.class('nngraphspec.NoGrad', 'nn.Module', pkg)
       function NoGrad:updateOutput(input) self.output = input; return input end
       function NoGrad:updateGradInput() self.gradInput = nil; return nil end
       local x, c, idx = nn.Identity()(), nn.Identity()(), nn.Identity()()
       local blocked = nn.Linear(2, 2)
       local lin = nn.Linear(2, 2)
       local emb = nn.LookupTable(5, 2)
-      local y = nn.CAddTable()({lin(x), nn.NngraphSpecNoGrad()(blocked(c)), emb(idx)})
+      local y = nn.CAddTable()({lin(x), pkg.NoGrad()(blocked(c)), emb(idx)})
       local g = nn.gModule({x, c, idx}, {y}):double()
       local xin, cin, iin = D{{1, 2}}, D{{3, 4}}, torch.LongTensor{{2, 2}}
       g:zeroGradParameters()
