@@ -307,6 +307,22 @@ describe('nn.gModule', function()
       assert.is_true(maxdiff(g2.modules[2].weight, w - dw * 0.1) < 1e-12)
    end)
 
+   it('a gModule inside a gModule and inside a Sequential', function()
+      local inner = mlp():double()
+      local x = nn.Identity()()
+      local y = nn.Tanh()(inner(x))
+      local outer = nn.gModule({x}, {y}):double()
+      local seq = nn.Sequential():add(outer):add(nn.MulConstant(2)):double()
+      local xin, gy = torch.randn(3, 3):double(), torch.randn(3, 2):double()
+      local want = torch.tanh(inner:forward(xin)) * 2
+      assert.is_true(maxdiff(seq:forward(xin), want) < 1e-12)
+      seq:backward(xin, gy)
+      jac(seq, D(3, 3))
+      local p, dp = seq:getParameters()
+      assert.are.equal(3 * 4 + 4 + 4 * 2 + 2, p:nElement())
+      jacp(seq, D(3, 3), p, dp)
+   end)
+
    it('forwardnodes, backwardnodes, fg and bg', function()
       local g, x = mlp()
       assert.are.equal('graph.Graph', torch.type(g.fg))
@@ -333,6 +349,43 @@ describe('nn.gModule', function()
       assert.are.equal(1, #g.fg:roots())
       assert.are.equal(g.innode, g.fg:roots()[1])
       assert.are.equal(g.outnode, g.bg:roots()[1])
+   end)
+
+   it("the orders, ids and edges are those of Torch7's nngraph", function()
+      -- recorded from torch/nngraph and torch/graph (their Lua code, run under dlua) on
+      -- the same script: node id and kind in forwardnodes and backwardnodes, fg's edges
+      local nin, nh = 3, 2
+      local x, prev_c, prev_h = nn.Identity()(), nn.Identity()(), nn.Identity()()
+      local i2h = nn.Linear(nin, 4 * nh)(x):annotate{name = 'i2h'}
+      local h2h = nn.Linear(nh, 4 * nh)(prev_h):annotate{name = 'h2h'}
+      local sums = nn.CAddTable()({i2h, h2h})
+      local n1, n2, n3, n4 = nn.SplitTable(2)(nn.Reshape(4, nh)(sums)):split(4)
+      local in_gate, forget_gate = nn.Sigmoid()(n1), nn.Sigmoid()(n2)
+      local out_gate, in_transform = nn.Sigmoid()(n3), nn.Tanh()(n4)
+      local next_c = nn.CAddTable()({nn.CMulTable()({forget_gate, prev_c}),
+                                     nn.CMulTable()({in_gate, in_transform})})
+      local next_h = nn.CMulTable()({out_gate, nn.Tanh()(next_c)})
+      local y = nn.Linear(nh, 3)(next_h)
+      local g = nn.gModule({x, prev_c, prev_h}, {next_c, next_h, y})
+      local function kind(n)
+         local d = n.data
+         return n.id .. ':' .. (d.module and torch.type(d.module) or d.selectindex and ('sel' .. d.selectindex)
+                                or d.nSplitOutputs and 'split' or '-')
+      end
+      local function list(nodes)
+         local t = {}
+         for i, n in ipairs(nodes) do t[i] = kind(n) end
+         return table.concat(t, ' ')
+      end
+      assert.are.equal('21:- 19:split 28:sel1 26:nn.Identity 24:nn.Linear 29:sel3 27:nn.Identity 25:nn.Linear 23:nn.CAddTable 22:nn.Reshape 20:nn.SplitTable 18:split 14:sel2 9:nn.Sigmoid 15:sel2 10:nn.Identity 5:nn.CMulTable 16:sel1 11:nn.Sigmoid 17:sel4 12:nn.Tanh 6:nn.CMulTable 1:nn.CAddTable 13:sel3 7:nn.Sigmoid 8:nn.Tanh 3:nn.CMulTable 4:nn.Linear 2:-', list(g.forwardnodes))
+      assert.are.equal('1:- 4:nn.Linear 3:nn.CMulTable 8:nn.Tanh 2:nn.CAddTable 5:nn.CMulTable 10:nn.Identity 15:sel2 7:nn.Sigmoid 13:sel3 9:nn.Sigmoid 14:sel2 6:nn.CMulTable 11:nn.Sigmoid 16:sel1 12:nn.Tanh 17:sel4 18:split 20:nn.SplitTable 22:nn.Reshape 23:nn.CAddTable 24:nn.Linear 26:nn.Identity 28:sel1 25:nn.Linear 27:nn.Identity 29:sel3 19:split 21:-', list(g.backwardnodes))
+      local e = {}
+      for i, edge in ipairs(g.fg.edges) do e[i] = edge.from.id .. '>' .. edge.to.id end
+      assert.are.equal('1>2 3>2 4>2 5>1 6>1 7>3 8>3 3>4 9>5 10>5 11>6 12>6 13>7 1>8 14>9 15>10 16>11 17>12 18>13 18>14 19>15 18>16 18>17 20>18 21>19 22>20 23>22 24>23 25>23 26>24 27>25 28>26 29>27 19>28 19>29', table.concat(e, ' '))
+      e = {}
+      for i, edge in ipairs(g.bg.edges) do e[i] = edge.from.id .. '>' .. edge.to.id end
+      assert.are.equal('1>2 1>3 1>4 2>5 2>6 3>7 3>8 4>3 5>9 5>10 6>11 6>12 7>13 8>2 9>14 10>15 11>16 12>17 13>18 14>18 15>19 16>18 17>18 18>20 19>21 20>22 22>23 23>24 23>25 24>26 25>27 26>28 27>29 28>19 29>19', table.concat(e, ' '))
+      assert.are.same({21, 1, 1, 3}, {g.innode.id, #g.innode.children, g.outnode.id, #g.outnode.children})
    end)
 
    it('prints its nodes and their inputs', function()
@@ -394,6 +447,12 @@ describe('nn.gModule saved and loaded', function()
       g2:clearState()
       local g3 = torch.deserialize(torch.serialize(g2))
       assert.is_true(maxdiff(g3:forward(x), g2:forward(x)) < 1e-12)
+      -- very old files have no modules table: it is rebuilt from the nodes
+      g3.modules = nil
+      local g4 = torch.deserialize(torch.serialize(g3))
+      assert.are.equal(#g2.modules, #g4.modules)
+      assert.are.equal(findnamed(g4, 'h2h'), g4.modules[4])
+      assert.is_true(maxdiff(g4:forward(x), g2:forward(x)) < 1e-12)
    end)
 
    it('torch.MemoryFile writeObject/readObject clones as char-rnn does', function()
