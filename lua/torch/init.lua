@@ -16,5 +16,6 @@ require 'torch.Timer'
 require 'torch.CmdLine'
 require 'torch.Tester'
 require 'torch.util'    -- packageLuaPath, include, tic, toc, totable
+require 'torch.math_extra' -- isSetTo, multinomialAlias, serializeToStorage, mod, id, isequal
 
 return torch

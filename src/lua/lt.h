@@ -120,6 +120,10 @@ void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._opti
 void lt_open_io(lua_State *L);      /* readers (CSV, IDX) and serialization: lt_io.c */
 void lt_open_idx(lua_State *L);     /* IDX (MNIST format) reading into torch._io: lt_idx.c */
 void lt_open_where(lua_State *L);   /* error positions, torch._error: lt_where.c */
+void lt_open_bitwise(lua_State *L); /* bitand, lshift, cbitand, ...: lt_bitwise.c */
+void lt_open_signal(lua_State *L);  /* conv2, xcorr2, conv3, xcorr3: lt_signal.c */
+void lt_open_histogram(lua_State *L); /* histc, bhistc: lt_histogram.c */
+void lt_open_dimwise(lua_State *L); /* cross, renorm: lt_dimwise.c */
 
 /* Pushes the subtable torch[name] (creating it), for kernel tables such as torch._nn. */
 void lt_subtable(lua_State *L, const char *name);
