@@ -20,6 +20,14 @@ local function maxdiff(a, b)
    return m
 end
 
+-- float64 gradient checks w.r.t. the input and the flat parameters (of n elements)
+local function gradcheck(m, input, n)
+   jac(m, input)
+   local p, dp = m:getParameters()
+   assert.are.equal(n, p:nElement())
+   jacp(m, input, p, dp)
+end
+
 local function mlp()
    local x = nn.Identity()()
    local l1 = nn.Linear(3, 4)(x)
@@ -144,10 +152,7 @@ describe('nn.gModule', function()
       g:zeroGradParameters()
       g:backward(x, gy, 0.5)
       assert.is_true(maxdiff(lins[1].gradWeight, sp[1] * 0.5) < 1e-12)
-      jac(g, D(4, 3))
-      local p, dp = g:getParameters()
-      assert.are.equal(3 * 4 + 4 + 4 * 2 + 2, p:nElement())
-      jacp(g, D(4, 3), p, dp)
+      gradcheck(g, D(4, 3), 3 * 4 + 4 + 4 * 2 + 2)
    end)
 
    it('fan-out: gradients from several consumers are summed', function()
@@ -231,10 +236,7 @@ describe('nn.gModule', function()
          local nc, nhid = lstmByHand(g, x, c, h, nh)
          assert.is_true(maxdiff(out, {nc, nhid}) < 1e-12)
          local input = {D(B, nin), D(B, nh), D(B, nh)}
-         jac(g, input)
-         local p, dp = g:getParameters()
-         assert.are.equal(nin * 4 * nh + 4 * nh + nh * 4 * nh + 4 * nh, p:nElement())
-         jacp(g, input, p, dp)
+         gradcheck(g, input, nin * 4 * nh + 4 * nh + nh * 4 * nh + 4 * nh)
          -- a few steps over time with two clones sharing the parameters, as char-rnn does
          local clones = {g, g:clone('weight', 'bias', 'gradWeight', 'gradBias')}
          clones[2].modules[2].weight[1][1] = 0.25
@@ -317,10 +319,7 @@ describe('nn.gModule', function()
       local want = torch.tanh(inner:forward(xin)) * 2
       assert.is_true(maxdiff(seq:forward(xin), want) < 1e-12)
       seq:backward(xin, gy)
-      jac(seq, D(3, 3))
-      local p, dp = seq:getParameters()
-      assert.are.equal(3 * 4 + 4 + 4 * 2 + 2, p:nElement())
-      jacp(seq, D(3, 3), p, dp)
+      gradcheck(seq, D(3, 3), 3 * 4 + 4 + 4 * 2 + 2)
    end)
 
    it('forwardnodes, backwardnodes, fg and bg', function()
