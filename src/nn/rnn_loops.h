@@ -1,8 +1,12 @@
 /* The typed loops of rnn.c, as plain functions. rnn.c includes this file once per
    floating type, with T the element type and FN(name) the function's name for it
-   (name_float, name_double); GEMM(...) is cblas_sgemm or cblas_dgemm. Every pointer is
+   (name_float, name_double); GEMM(...) is cblas_sgemm or cblas_dgemm, EXP and TANH the
+   exponential and tanh for T (vectorisable ones for float). Every pointer is
    to contiguous data whose sizes rnn.c has checked; NULL h0/c0/mask/gradHT/gradCT mean
    zeros (or no mask). Sizes fit BLAS's int (checked there too).
+
+   The gate loops over j carry `omp simd`: GCC 12 at -O2 vectorises a loop of unknown trip
+   count only when told to.
 
    Per step, the recurrent GEMM accumulates into the gates the input GEMM filled, and one
    pass over the batch applies the nonlinearities: the gates are read once from memory. */
@@ -16,7 +20,7 @@ static void FN(gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, double alp
        (int)n, (int)k, (T)alpha, a, (int)lda, b, (int)ldb, (T)beta, c, (int)ldc);
 }
 
-static inline T FN(sigm)(T v) { return (T)1 / ((T)1 + exp(-v)); }
+static inline T FN(sigm)(T v) { return (T)1 / ((T)1 + EXP(-v)); }
 
 static void FN(lstm_forward)(T *out, T *cell, T *gates, const T *x, const T *h0, const T *c0,
                              const T *w, const T *bias, const uint8_t *mask, int64_t steps,
@@ -28,21 +32,26 @@ static void FN(lstm_forward)(T *out, T *cell, T *gates, const T *x, const T *h0,
     T *g = gates + t * B * G, *c = cell + t * BH, *h = out + t * BH;
     const uint8_t *m = mask ? mask + t * B : NULL;
     if (hp) FN(gemm)(0, 1, B, G, H, 1, hp, H, w + D, ldw, 1, g, G);
+    if (!cp) { /* a zero c0: read from this step's cell row, zeroed (each j before its write) */
+      for (int64_t k = 0; k < BH; k++) c[k] = 0;
+      cp = c;
+    }
 #pragma omp parallel for if (BH >= NN_GRAIN)
     for (int64_t b = 0; b < B; b++) {
       T *gr = g + b * G, *cr = c + b * H, *hr = h + b * H;
-      const T *cpr = cp ? cp + b * H : NULL;
+      const T *cpr = cp + b * H;
       if (m && m[b]) {
         for (int64_t j = 0; j < H; j++) cr[j] = hr[j] = 0;
         continue;
       }
+      #pragma omp simd
       for (int64_t j = 0; j < H; j++) {
         T i = FN(sigm)(gr[j] + bias[j]), f = FN(sigm)(gr[H + j] + bias[H + j]);
-        T gg = tanh(gr[2 * H + j] + bias[2 * H + j]), o = FN(sigm)(gr[3 * H + j] + bias[3 * H + j]);
-        T cv = i * gg + (cpr ? f * cpr[j] : 0);
+        T gg = TANH(gr[2 * H + j] + bias[2 * H + j]), o = FN(sigm)(gr[3 * H + j] + bias[3 * H + j]);
+        T cv = i * gg + f * cpr[j];
         gr[j] = i, gr[H + j] = f, gr[2 * H + j] = gg, gr[3 * H + j] = o;
         cr[j] = cv;
-        hr[j] = o * tanh(cv);
+        hr[j] = o * TANH(cv);
       }
     }
   }
@@ -60,26 +69,29 @@ static void FN(lstm_backward)(T *gx, T *gh0, T *gc0, T *dg, const T *c0, const T
     gc0[k] = gcT ? gcT[k] : 0;
   }
   for (int64_t t = steps - 1; t >= 0; t--) {
-    const T *cp = t ? cell + (t - 1) * BH : c0, *c = cell + t * BH, *g = gates + t * B * G;
+    /* no c0: f's gradient is multiplied by 0 (the cell row read instead is finite) */
+    const T *c = cell + t * BH, *cp = t ? cell + (t - 1) * BH : c0 ? c0 : c;
+    const T *g = gates + t * B * G, cs = t || c0 ? 1 : 0;
     const T *go = gout + t * BH;
     const uint8_t *m = mask ? mask + t * B : NULL;
     T *d = dg + t * B * G;
 #pragma omp parallel for if (BH >= NN_GRAIN)
     for (int64_t b = 0; b < B; b++) {
       const T *gr = g + b * G, *cr = c + b * H, *gor = go + b * H;
-      const T *cpr = cp ? cp + b * H : NULL;
+      const T *cpr = cp + b * H;
       T *dr = d + b * G, *chr = gh0 + b * H, *ccr = gc0 + b * H;
       if (m && m[b]) {
         for (int64_t j = 0; j < G; j++) dr[j] = 0;
         for (int64_t j = 0; j < H; j++) ccr[j] = 0;
         continue;
       }
+      #pragma omp simd
       for (int64_t j = 0; j < H; j++) {
         T i = gr[j], f = gr[H + j], gg = gr[2 * H + j], o = gr[3 * H + j];
-        T tc = tanh(cr[j]), dh = gor[j] + chr[j];
+        T tc = TANH(cr[j]), dh = gor[j] + chr[j];
         T dc = ccr[j] + dh * o * (1 - tc * tc);
         dr[j] = dc * gg * i * (1 - i);
-        dr[H + j] = cpr ? dc * cpr[j] * f * (1 - f) : 0;
+        dr[H + j] = cs * dc * cpr[j] * f * (1 - f);
         dr[2 * H + j] = dc * i * (1 - gg * gg);
         dr[3 * H + j] = dh * tc * o * (1 - o);
         ccr[j] = dc * f;
@@ -129,25 +141,29 @@ static void FN(gru_forward)(T *out, T *gates, T *work, const T *x, const T *h0, 
     const T *hp = t ? out + (t - 1) * BH : h0;
     T *g = gates + t * B * L, *h = out + t * BH;
     const uint8_t *m = mask ? mask + t * B : NULL;
-    if (hp)
+    if (hp) {
       FN(gemm)(0, 1, B, G, H, 1, hp, H, w + D, ldw, 0, work, G);
-    else
+    } else { /* a zero h0: read from this step's output row, zeroed */
       for (int64_t k = 0; k < B * G; k++) work[k] = 0;
+      for (int64_t k = 0; k < BH; k++) h[k] = 0;
+      hp = h;
+    }
 #pragma omp parallel for if (BH >= NN_GRAIN)
     for (int64_t b = 0; b < B; b++) {
       T *gr = g + b * L, *hr = h + b * H;
-      const T *wr = work + b * G, *hpr = hp ? hp + b * H : NULL;
+      const T *wr = work + b * G, *hpr = hp + b * H;
       if (m && m[b]) {
         for (int64_t j = 0; j < H; j++) hr[j] = 0;
         continue;
       }
+      #pragma omp simd
       for (int64_t j = 0; j < H; j++) {
         T r = FN(sigm)(gr[j] + bi[j] + wr[j] + bh[j]);
         T z = FN(sigm)(gr[H + j] + bi[H + j] + wr[H + j] + bh[H + j]);
         T hn = wr[2 * H + j] + bh[2 * H + j];
-        T n = tanh(gr[2 * H + j] + bi[2 * H + j] + r * hn);
+        T n = TANH(gr[2 * H + j] + bi[2 * H + j] + r * hn);
         gr[j] = r, gr[H + j] = z, gr[2 * H + j] = n, gr[3 * H + j] = hn;
-        hr[j] = (1 - z) * n + (hpr ? z * hpr[j] : 0);
+        hr[j] = (1 - z) * n + z * hpr[j];
       }
     }
   }
@@ -161,21 +177,24 @@ static void FN(gru_backward)(T *gx, T *gh0, T *dg, const T *h0, const T *w, cons
   const int64_t G = 3 * H, L = 4 * H, E = 6 * H, ldw = D + H, BH = B * H;
   for (int64_t k = 0; k < BH; k++) gh0[k] = ghT ? ghT[k] : 0;
   for (int64_t t = steps - 1; t >= 0; t--) {
-    const T *hp = t ? out + (t - 1) * BH : h0, *g = gates + t * B * L, *go = gout + t * BH;
+    /* no h0: z's gradient reads the output row, multiplied by 0 */
+    const T *hp = t ? out + (t - 1) * BH : h0 ? h0 : out, hs = t || h0 ? 1 : 0;
+    const T *g = gates + t * B * L, *go = gout + t * BH;
     const uint8_t *m = mask ? mask + t * B : NULL;
     T *d = dg + t * B * E;
 #pragma omp parallel for if (BH >= NN_GRAIN)
     for (int64_t b = 0; b < B; b++) {
-      const T *gr = g + b * L, *gor = go + b * H, *hpr = hp ? hp + b * H : NULL;
+      const T *gr = g + b * L, *gor = go + b * H, *hpr = hp + b * H;
       T *dr = d + b * E, *chr = gh0 + b * H;
       if (m && m[b]) {
         for (int64_t j = 0; j < E; j++) dr[j] = 0;
         for (int64_t j = 0; j < H; j++) chr[j] = 0;
         continue;
       }
+      #pragma omp simd
       for (int64_t j = 0; j < H; j++) {
         T r = gr[j], z = gr[H + j], n = gr[2 * H + j], hn = gr[3 * H + j];
-        T dh = gor[j] + chr[j], hpv = hpr ? hpr[j] : 0;
+        T dh = gor[j] + chr[j], hpv = hs * hpr[j];
         T dn = dh * (1 - z) * (1 - n * n);
         T dz = dh * (hpv - n) * z * (1 - z);
         T drv = dn * hn * r * (1 - r);
