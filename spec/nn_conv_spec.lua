@@ -140,7 +140,7 @@ describe('nn.SpatialConvolution', function()
    it('names the module and sizes in its errors', function()
       local m = nn.SpatialConvolution(1, 4, 3, 3)
       H.raises(function() m:forward(torch.FloatTensor(2, 3, 28, 28)) end,
-               'nn.SpatialConvolution: input has 3 planes, expected 1 (input size 2x3x28x28)')
+               'nn.SpatialConvolution: input of size 2x3x28x28 has 3 planes, expected 1')
       H.raises(function() m:forward(torch.FloatTensor(1, 2, 2)) end,
                'nn.SpatialConvolution: kernel 3x3 is larger than the padded input 2x2 (input size 1x2x2)')
       H.raises(function() m:forward(torch.FloatTensor(28, 28)) end,
@@ -151,7 +151,7 @@ describe('nn.SpatialConvolution', function()
                'nn.SpatialConvolution: kW must be an integer >= 1, got 0')
       m:forward(torch.FloatTensor(1, 5, 5))
       H.raises(function() m:backward(torch.FloatTensor(1, 5, 5), torch.FloatTensor(4, 2, 2)) end,
-               'gradOutput of size 1x4x2x2, expected 1x4x3x3')
+               'nn.SpatialConvolution: gradOutput of size 4x2x2, expected 4x3x3')
    end)
 end)
 
@@ -185,7 +185,7 @@ describe('nn.SpatialDilatedConvolution', function()
    it('rejects a dilated kernel larger than the padded input', function()
       local m = nn.SpatialDilatedConvolution(1, 1, 3, 3, 1, 1, 0, 0, 2, 2)
       H.raises(function() m:forward(torch.FloatTensor(1, 4, 9)) end,
-               'nn.SpatialDilatedConvolution: kernel 3x3 (dilated 5x5) is larger than the padded input 4x9')
+               'nn.SpatialDilatedConvolution: kernel 3x3 (dilation 2x2) is larger than the padded input 4x9')
    end)
 end)
 
@@ -214,7 +214,7 @@ describe('nn.SpatialFullConvolution', function()
                'nn.SpatialFullConvolution: adjW and adjH')
       local m = nn.SpatialFullConvolution(2, 1, 3, 3)
       H.raises(function() m:forward(torch.FloatTensor(3, 4, 4)) end,
-               'nn.SpatialFullConvolution: input has 3 planes, expected 2 (input size 3x4x4)')
+               'nn.SpatialFullConvolution: input of size 3x4x4 has 3 planes, expected 2')
    end)
 end)
 
@@ -239,7 +239,7 @@ describe('nn.TemporalConvolution', function()
    it('names the module in errors', function()
       local m = nn.TemporalConvolution(3, 4, 5)
       H.raises(function() m:forward(torch.FloatTensor(7, 2)) end,
-               'nn.TemporalConvolution: input of size 7x2, expected nFrame x 3')
+               'nn.TemporalConvolution: input of size 7x2 has 2 features per frame, expected 3')
       H.raises(function() m:forward(torch.FloatTensor(4, 3)) end,
                'nn.TemporalConvolution: input of 4 frames is shorter than the kernel width 5')
    end)

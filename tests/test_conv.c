@@ -1,12 +1,12 @@
-/* Convolution and pooling kernels against direct loops: both conv paths, float and double,
-   stride, padding and dilation; pooling sizes and values. */
+/* Convolution kernels against direct loops: both conv paths, float and double, stride,
+   padding and dilation, single images; the error paths, huge geometry included. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
 #include "core/tensor.h"
 #include "nn/conv.h"
-#include "nn/pool.h"
 #include "ops/copy.h"
 
 static double at4(const dl_tensor *t, int64_t a, int64_t b, int64_t c, int64_t d) {
@@ -34,7 +34,7 @@ static void check_conv(dl_dtype dt, nn_conv_path path, nn_conv_geom g, int64_t n
   fill(&wt, 5);
   fill(&b, 3);
   nn_conv_set_path(path);
-  CHECK(nn_conv2d_forward(&out, &cols, &obuf, &in, &wt, &b, &g) == 0);
+  CHECK(nn_conv2d_forward("test", &out, &cols, &obuf, &in, &wt, &b, &g) == 0);
   int64_t oh = nn_conv_outsize(h, g.kh, g.dh, g.ph, g.dilh), ow = nn_conv_outsize(w, g.kw, g.dw, g.pw, g.dilw);
   CHECK(out.ndim == 4 && out.size[2] == oh && out.size[3] == ow);
   double maxerr = 0;
@@ -60,43 +60,120 @@ static void check_conv(dl_dtype dt, nn_conv_path path, nn_conv_geom g, int64_t n
   dl_tensor_free(&out); dl_tensor_free(&cols); dl_tensor_free(&obuf);
 }
 
+/* A C x H x W image gives a C x oH x oW result with the values of a batch of one. */
+static void test_single_image(void) {
+  dl_tensor in, in3, wt, out, out3, cols, obuf;
+  int64_t is[4] = {1, 2, 5, 4}, ws[4] = {3, 2, 3, 3};
+  nn_conv_geom g = {3, 3, 1, 1, 1, 1, 1, 1};
+  dl_tensor_new(&in, DL_DOUBLE, 4, is);
+  dl_tensor_new(&wt, DL_DOUBLE, 4, ws);
+  fill(&in, 2);
+  fill(&wt, 4);
+  dl_tensor_init(&in3, DL_DOUBLE);
+  dl_tensor_set(&in3, &in);
+  in3.ndim = 3;
+  for (int d = 0; d < 3; d++) in3.size[d] = in.size[d + 1], in3.stride[d] = in.stride[d + 1];
+  dl_tensor_init(&out, DL_DOUBLE); dl_tensor_init(&out3, DL_DOUBLE);
+  dl_tensor_init(&cols, DL_DOUBLE); dl_tensor_init(&obuf, DL_DOUBLE);
+  CHECK(nn_conv2d_forward("test", &out, &cols, &obuf, &in, &wt, NULL, &g) == 0);
+  CHECK(nn_conv2d_forward("test", &out3, &cols, &obuf, &in3, &wt, NULL, &g) == 0);
+  CHECK(out3.ndim == 3 && out3.size[0] == 3 && out3.size[1] == 5 && out3.size[2] == 4);
+  int same = dl_tensor_numel(&out) == dl_tensor_numel(&out3);
+  for (int64_t i = 0; same && i < dl_tensor_numel(&out); i++) same = op_get(&out, i) == op_get(&out3, i);
+  CHECK(same);
+  dl_tensor_free(&in); dl_tensor_free(&in3); dl_tensor_free(&wt); dl_tensor_free(&out);
+  dl_tensor_free(&out3); dl_tensor_free(&cols); dl_tensor_free(&obuf);
+}
+
+/* the error's text begins with the caller's name and holds want */
+static int says(const char *want) {
+  return strncmp(dl_errmsg(), "nn.Test: ", 9) == 0 && strstr(dl_errmsg(), want) != NULL;
+}
+
 static void test_errors(void) {
-  dl_tensor in, wt, out, cols, obuf;
-  int64_t is[4] = {1, 2, 3, 3}, ws[4] = {1, 1, 2, 2};
+  dl_tensor in, wt, out, cols, obuf, go, li;
+  int64_t is[4] = {1, 2, 3, 3}, ws[4] = {1, 1, 2, 2}, gs[4] = {1, 1, 3, 3}, ls[4] = {1, 2, 3, 3};
   dl_tensor_new(&in, DL_FLOAT, 4, is);
   dl_tensor_new(&wt, DL_FLOAT, 4, ws);
+  dl_tensor_new(&go, DL_FLOAT, 4, gs);
+  dl_tensor_new(&li, DL_LONG, 4, ls);
   dl_tensor_init(&out, DL_FLOAT); dl_tensor_init(&cols, DL_FLOAT); dl_tensor_init(&obuf, DL_FLOAT);
   nn_conv_geom g = {2, 2, 1, 1, 0, 0, 1, 1};
-  CHECK(nn_conv2d_forward(&out, &cols, &obuf, &in, &wt, NULL, &g) == -1);
-  CHECK(strstr(dl_errmsg(), "nn_conv2d_forward: weight of size 1x1x2x2") != NULL);
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &in, &wt, NULL, &g) == -1);
+  CHECK(says("input of size 1x2x3x3 has 2 planes, expected 1"));
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &li, &wt, NULL, &g) == -1);
+  CHECK(says("input must be a Float or Double tensor, got a Long tensor"));
   nn_conv_geom big = {5, 5, 1, 1, 0, 0, 1, 1};
   int64_t ws2[4] = {1, 2, 5, 5};
   dl_tensor_resize(&wt, 4, ws2);
-  CHECK(nn_conv2d_forward(&out, &cols, &obuf, &in, &wt, NULL, &big) == -1);
-  CHECK(strstr(dl_errmsg(), "larger than the padded input 3x3") != NULL);
-  dl_tensor_free(&in); dl_tensor_free(&wt); dl_tensor_free(&out);
-  dl_tensor_free(&cols); dl_tensor_free(&obuf);
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &in, &wt, NULL, &big) == -1);
+  CHECK(says("larger than the padded input 3x3"));
+  int64_t ws3[4] = {1, 2, 2, 2};
+  dl_tensor_resize(&wt, 4, ws3);
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &in, &wt, NULL, &g) == 0);
+  CHECK(nn_conv2d_backward_input("nn.Test", &out, &cols, &obuf, &in, &go, &wt, &g) == -1);
+  CHECK(says("gradOutput of size 1x1x3x3, expected 1x1x2x2"));
+  dl_tensor_free(&in); dl_tensor_free(&wt); dl_tensor_free(&out); dl_tensor_free(&go);
+  dl_tensor_free(&li); dl_tensor_free(&cols); dl_tensor_free(&obuf);
 }
 
-static void test_pool(void) {
-  CHECK(nn_pool_outsize(3, 2, 2, 0, 0) == 1);
-  CHECK(nn_pool_outsize(3, 2, 2, 0, 1) == 2);
-  CHECK(nn_pool_outsize(5, 3, 2, 1, 1) == 3);
-  CHECK(nn_pool_outsize(6, 3, 2, 1, 1) == 4); /* the last window would start in the padding */
-  CHECK(nn_pool_outsize(2, 3, 1, 0, 0) == 0);
-  dl_tensor in, out, ix;
-  int64_t is[4] = {1, 1, 2, 4};
-  dl_tensor_new(&in, DL_DOUBLE, 4, is);
-  double v[8] = {3, 1, 2, 8, 0, 4, 7, 5};
-  for (int i = 0; i < 8; i++) op_set(&in, i, v[i]);
-  dl_tensor_init(&out, DL_DOUBLE);
-  dl_tensor_init(&ix, DL_LONG);
-  nn_pool_geom g = {2, 2, 2, 2, 0, 0, 0};
-  CHECK(nn_maxpool2d_forward(&out, &ix, &in, &g) == 0);
-  CHECK_NEAR(op_get(&out, 0), 4, 0);
-  CHECK_NEAR(op_get(&out, 1), 8, 0);
-  CHECK(op_get_long(&ix, 0) == 6 && op_get_long(&ix, 1) == 4);
-  dl_tensor_free(&in); dl_tensor_free(&out); dl_tensor_free(&ix);
+/* A view of one element seen with the given sizes (stride 0 everywhere): huge tensors that
+   cost nothing, for the size arithmetic. */
+static void huge(dl_tensor *t, int ndim, const int64_t *size) {
+  int64_t zero[4] = {0, 0, 0, 0};
+  dl_storage *s = dl_storage_new(DL_FLOAT, 1);
+  dl_tensor_init(t, DL_FLOAT);
+  CHECK(dl_tensor_set_storage(t, s, 0, ndim, size, zero) == 0);
+  dl_storage_release(s);
+}
+
+/* Geometry whose sizes overflow an int64_t is refused before any buffer is sized. */
+static void test_overflow(void) {
+  CHECK(nn_conv_outsize(10, INT64_MAX / 2, 1, 0, 4) == 0);
+  CHECK(nn_conv_outsize(10, 3, 1, INT64_MAX / 2, 1) == 0);
+  CHECK(nn_conv_outsize(10, 3, 1, 1, 1) == 10);
+  dl_tensor in, wt, out, cols, obuf;
+  int64_t is[4] = {1, 1, 4, 4}, ws[4] = {1, 1, 3, 3};
+  dl_tensor_new(&in, DL_FLOAT, 4, is);
+  dl_tensor_new(&wt, DL_FLOAT, 4, ws);
+  dl_tensor_init(&out, DL_FLOAT); dl_tensor_init(&cols, DL_FLOAT); dl_tensor_init(&obuf, DL_FLOAT);
+  nn_conv_geom pad = {3, 3, 1, 1, INT64_MAX / 2, 0, 1, 1};
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &in, &wt, NULL, &pad) == -1);
+  CHECK(says("padding"));
+  nn_conv_geom dil = {3, 3, 1, 1, 0, 0, INT64_MAX / 2, 1};
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &in, &wt, NULL, &dil) == -1);
+  CHECK(says("larger than the padded input"));
+  /* a kernel so large that F*C*kH*kW overflows */
+  nn_conv_geom wide = {INT64_MAX / 4, INT64_MAX / 4, 1, 1, 0, 0, 1, 1};
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &in, &wt, NULL, &wide) == -1);
+  CHECK(says("overflow"));
+  /* 2^28 samples of 2^28 planes, padded to 2049 x 2049: the columns (C*kH*kW x N*oH*oW)
+     would hold 2^78 values */
+  dl_tensor hin, hw;
+  int64_t his[4] = {(int64_t)1 << 28, (int64_t)1 << 28, 1, 1}, hws[4] = {1, (int64_t)1 << 28, 1, 1};
+  huge(&hin, 4, his);
+  huge(&hw, 4, hws);
+  nn_conv_geom p1k = {1, 1, 1, 1, 1024, 1024, 1, 1};
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &hin, &hw, NULL, &p1k) == -1);
+  CHECK(says("overflow"));
+  CHECK(cols.ndim == 0 || dl_tensor_numel(&cols) < 1024);
+  /* a transposed convolution whose output size overflows */
+  int64_t fws[4] = {1, 1, 3, 3};
+  dl_tensor fw;
+  dl_tensor_new(&fw, DL_FLOAT, 4, fws);
+  nn_conv_geom stride = {3, 3, INT64_MAX / 2, 1, 0, 0, 1, 1};
+  CHECK(nn_fullconv2d_forward("nn.Test", &out, &cols, &obuf, &in, &fw, NULL, &stride, 0, 0) == -1);
+  CHECK(says("gives an output of"));
+  /* a temporal kernel wider than the input: refused before kW x features is formed */
+  int64_t ts[2] = {5, 3}, tws[2] = {2, 6};
+  dl_tensor tin, tw;
+  dl_tensor_new(&tin, DL_FLOAT, 2, ts);
+  dl_tensor_new(&tw, DL_FLOAT, 2, tws);
+  CHECK(nn_temporal_conv_forward("nn.Test", &out, &tin, &tw, NULL, INT64_MAX / 2, 1) == -1);
+  CHECK(says("shorter than the kernel width"));
+  dl_tensor_free(&in); dl_tensor_free(&wt); dl_tensor_free(&out); dl_tensor_free(&cols);
+  dl_tensor_free(&obuf); dl_tensor_free(&hin); dl_tensor_free(&hw); dl_tensor_free(&fw);
+  dl_tensor_free(&tin); dl_tensor_free(&tw);
 }
 
 int main(void) {
@@ -107,7 +184,8 @@ int main(void) {
     check_conv(DL_DOUBLE, (nn_conv_path)p, odd, 4, 2, 7, 6, 3);
     check_conv(DL_FLOAT, (nn_conv_path)p, odd, 1, 1, 5, 5, 2);
   }
+  test_single_image();
   test_errors();
-  test_pool();
+  test_overflow();
   return check_done("test_conv");
 }

@@ -27,25 +27,20 @@ function Avg:setCountExcludePad()
 end
 
 function Avg:updateOutput(input)
-   local x, single = self:_batch(input)
-   K.avgpool2d_forward(self.output, x, self.kW, self.kH, self.dW, self.dH, self.padW,
+   K.avgpool2d_forward(self.output, input, self.kW, self.kH, self.dW, self.dH, self.padW,
                        self.padH, self.ceil_mode, self.count_include_pad)
    if self.divide == false then
       -- Torch7's old option: sums instead of means (only meaningful without padding)
       self.output:mul(self.kW * self.kH)
    end
-   self._as3(self.output, single)
    return self.output
 end
 
 function Avg:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
-   local x, single = self:_batch(input)
-   K.avgpool2d_backward(self.gradInput, x, self._as4(gradOutput, single), self.kW, self.kH,
-                        self.dW, self.dH, self.padW, self.padH, self.ceil_mode,
-                        self.count_include_pad)
+   K.avgpool2d_backward(self.gradInput, input, gradOutput, self.kW, self.kH, self.dW, self.dH,
+                        self.padW, self.padH, self.ceil_mode, self.count_include_pad)
    if self.divide == false then self.gradInput:mul(self.kW * self.kH) end
-   self._as3(self.gradInput, single)
    return self.gradInput
 end
 

@@ -2,6 +2,7 @@
 -- 1e-4, thresval = threshold]): a SpatialSubtractiveNormalization followed by a
 -- SpatialDivisiveNormalization with the same kernel, as Torch7 (in self.normalizer).
 local nn = require 'nn'
+local K = torch._nn
 require 'nn.SpatialDivisiveNormalization'
 
 local SCN, parent = torch.class('nn.SpatialContrastiveNormalization', 'nn.Module')
@@ -18,12 +19,15 @@ function SCN:__init(nInputPlane, kernel, threshold, thresval)
                                                        self.threshold, self.thresval))
 end
 
+-- Checked here, so that an error names this module rather than the one inside.
 function SCN:updateOutput(input)
+   K.image_check(input, self.nInputPlane, self.output)
    self.output = self.normalizer:updateOutput(input)
    return self.output
 end
 
 function SCN:updateGradInput(input, gradOutput)
+   K.image_check(input, self.nInputPlane, self.output, gradOutput)
    self.gradInput = self.normalizer:updateGradInput(input, gradOutput)
    return self.gradInput
 end

@@ -5,13 +5,14 @@
 -- cut at the edges (centred for an odd size). Input: C x H x W or N x C x H x W.
 -- The window sums are a product by a 0/1 band matrix over the channels.
 local nn = require 'nn'
+local K = torch._nn
 
 local LRN, parent = torch.class('nn.SpatialCrossMapLRN', 'nn.Module')
 
 function LRN:__init(size, alpha, beta, k)
    parent.__init(self)
    if math.type(size) ~= 'integer' or size < 1 then
-      error('nn.SpatialCrossMapLRN: size must be a positive integer, got ' .. tostring(size), 2)
+      self:_error('size must be a positive integer, got %s', tostring(size))
    end
    self.size = size
    self.alpha = alpha or 0.0001
@@ -43,17 +44,10 @@ local function uncolumns(out, cols, input, n, C)
    return out
 end
 
-function LRN:_check(input)
-   nn.utils.checkFloatTensor(self, input)
-   if input:dim() ~= 3 and input:dim() ~= 4 then
-      error(string.format('nn.SpatialCrossMapLRN: input of size %s, expected 3D (C x H x W) or '
-                          .. '4D (N x C x H x W)', nn.utils.sizestr(input)), 3)
-   end
-end
 
 -- Keeps the scale k + alpha/size * window sum (columns) for the backward pass.
 function LRN:updateOutput(input)
-   self:_check(input)
+   K.image_check(input, 0, self.output)
    local x, n, C = self:_columns(input, input)
    self._band = band(x, C, self.size)
    self.scale = x.new():resizeAs(x):mm(self._band, x:clone():cmul(x))
@@ -65,11 +59,7 @@ end
 -- dL/dx_c = g_c s_c^-beta - 2 alpha beta / size * x_c * sum_{c' : c in window(c')}
 -- g_c' y_c' / s_c'.
 function LRN:updateGradInput(input, gradOutput)
-   self:_check(input)
-   if not gradOutput:isSameSizeAs(input) then
-      error(string.format('nn.SpatialCrossMapLRN: gradOutput of size %s, expected the input '
-                          .. 'size %s', nn.utils.sizestr(gradOutput), nn.utils.sizestr(input)), 2)
-   end
+   K.image_check(input, 0, self.output, gradOutput)
    if not self.scale or self.scale:nElement() ~= input:nElement() then self:updateOutput(input) end
    local x, n, C = self:_columns(input, input)
    local g = self:_columns(gradOutput, input)

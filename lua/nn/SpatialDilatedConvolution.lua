@@ -8,14 +8,8 @@ local Dilated, parent = torch.class('nn.SpatialDilatedConvolution', 'nn.SpatialC
 
 function Dilated:__init(nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH, dilationW, dilationH)
    parent.__init(self, nInputPlane, nOutputPlane, kW, kH, dW, dH, padW, padH or padW or 0)
-   for what, v in pairs({dilationW = dilationW or 1, dilationH = dilationH or 1}) do
-      if math.type(v) ~= 'integer' or v < 1 then
-         error(string.format('nn.SpatialDilatedConvolution: %s must be an integer >= 1, got %s',
-                             what, tostring(v)), 2)
-      end
-   end
-   self.dilationW = dilationW or 1
-   self.dilationH = dilationH or 1
+   self.dilationW = self:_posint('dilationW', dilationW or 1)
+   self.dilationH = self:_posint('dilationH', dilationH or 1)
 end
 
 return Dilated

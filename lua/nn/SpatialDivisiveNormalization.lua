@@ -34,12 +34,7 @@ end
 -- correction, the square root (0 where the deviation is 0, where Torch7 gets NaN) and
 -- the correlation of the squares.
 function SDN:updateGradInput(input, gradOutput)
-   local d = self:_check(input)
-   if not gradOutput:isSameSizeAs(input) then
-      error(string.format('%s: gradOutput of size %s, expected the input size %s',
-                          torch.type(self), nn.utils.sizestr(gradOutput),
-                          nn.utils.sizestr(input)), 2)
-   end
+   local d = self:_check(input, gradOutput)
    local thr = self.thresholdedstds
    local gthr = gradOutput:clone():cmul(input):sum(d - 2):cdiv(thr):cdiv(thr):mul(-1)
    gthr:maskedFill(self._above:eq(0), 0)

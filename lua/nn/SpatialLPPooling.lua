@@ -4,6 +4,7 @@
 -- (Sqrt for p = 2). For C x H x W or N x C x H x W inputs; no parameters (the methods
 -- that would learn the pooling's are no-ops, as in Torch7). Prints as a Sequential.
 local nn = require 'nn'
+local K = torch._nn
 require 'nn.Sequential'
 
 local LPP, parent = torch.class('nn.SpatialLPPooling', 'nn.Sequential')
@@ -11,7 +12,7 @@ local LPP, parent = torch.class('nn.SpatialLPPooling', 'nn.Sequential')
 function LPP:__init(nInputPlane, pnorm, kW, kH, dW, dH)
    parent.__init(self)
    if type(pnorm) ~= 'number' or pnorm <= 0 then
-      error('nn.SpatialLPPooling: pnorm must be a positive number, got ' .. tostring(pnorm), 2)
+      self:_error('pnorm must be a positive number, got %s', tostring(pnorm))
    end
    dW = dW or kW
    dH = dH or kH
@@ -22,6 +23,22 @@ function LPP:__init(nInputPlane, pnorm, kW, kH, dW, dH)
    self:add(nn.SpatialAveragePooling(kW, kH, dW, dH))
    self:add(nn.MulConstant(kW * kH))
    self:add(pnorm == 2 and nn.Sqrt() or nn.Power(1 / pnorm))
+end
+
+-- Checked here, so that an error names this module rather than the one inside.
+function LPP:updateOutput(input)
+   K.image_check(input, self.nInputPlane, self.output)
+   return parent.updateOutput(self, input)
+end
+
+function LPP:updateGradInput(input, gradOutput)
+   K.image_check(input, self.nInputPlane, self.output, gradOutput)
+   return parent.updateGradInput(self, input, gradOutput)
+end
+
+function LPP:backward(input, gradOutput, scale)
+   K.image_check(input, self.nInputPlane, self.output, gradOutput)
+   return parent.backward(self, input, gradOutput, scale)
 end
 
 function LPP:reset() end

@@ -3,41 +3,38 @@
 -- pooling module's last forward took it from, and every other output pixel is zero. The
 -- pooling module must run forward (on an input of the same batch shape) first.
 local nn = require 'nn'
+local K = torch._nn
 
 local Unpool, parent = torch.class('nn.SpatialMaxUnpooling', 'nn.Module')
 
 function Unpool:__init(pooling)
    parent.__init(self)
    if torch.type(pooling) ~= 'nn.SpatialMaxPooling' then
-      error('nn.SpatialMaxUnpooling: argument 1 must be a nn.SpatialMaxPooling, got '
-            .. torch.type(pooling), 2)
+      self:_error('argument 1 must be a nn.SpatialMaxPooling, got %s', torch.type(pooling))
    end
    if pooling.kH ~= pooling.dH or pooling.kW ~= pooling.dW then
-      error(string.format('nn.SpatialMaxUnpooling: the pooling kernel %dx%d must equal its '
-                          .. 'stride %dx%d', pooling.kH, pooling.kW, pooling.dH, pooling.dW), 2)
+      self:_error('the pooling kernel %dx%d must equal its stride %dx%d', pooling.kH,
+                  pooling.kW, pooling.dH, pooling.dW)
    end
    self.pooling = pooling
 end
 
--- The pooling's indices as planes x outputs, checked against input (C x h x w or
--- N x C x h x w); returns them, the input as planes x outputs, and the output sizes.
+-- The pooling's indices as planes x outputs, checked against input (the pooling's
+-- output); returns them, the number of planes and the output sizes.
 function Unpool:_plan(input)
    local p = self.pooling
-   if not p.iheight then
-      error('nn.SpatialMaxUnpooling: run the pooling module\'s forward first', 3)
-   end
+   if not p.iheight then self:_error('run the pooling module\'s forward first') end
+   K.image_check(input, 0, self.output)
    local ix = p.indices
-   local single = input:dim() == 3
-   local ok = (input:dim() == 3 or input:dim() == 4) and input:nElement() == ix:nElement()
-      and input:size(input:dim()) == ix:size(4) and input:size(input:dim() - 1) == ix:size(3)
-   if not ok then
-      error(string.format('nn.SpatialMaxUnpooling: input of size %s does not match the pooling '
-                          .. 'output %s', nn.utils.sizestr(input), nn.utils.sizestr(ix)), 3)
+   if not input:isSameSizeAs(ix) then
+      self:_error('input of size %s does not match the pooling output %s',
+                  nn.utils.sizestr(input), nn.utils.sizestr(ix))
    end
-   local planes = ix:size(1) * ix:size(2)
-   local size = single and {ix:size(2), p.iheight, p.iwidth}
-                        or {ix:size(1), ix:size(2), p.iheight, p.iwidth}
-   return ix:view(planes, -1), planes, torch.LongStorage(size)
+   local d = ix:dim()
+   local size = ix:size()
+   size[d - 1], size[d] = p.iheight, p.iwidth
+   local planes = ix:nElement() // (ix:size(d - 1) * ix:size(d))
+   return ix:view(planes, -1), planes, size
 end
 
 function Unpool:updateOutput(input)
@@ -48,11 +45,8 @@ function Unpool:updateOutput(input)
 end
 
 function Unpool:updateGradInput(input, gradOutput)
-   local ix, planes, size = self:_plan(input)
-   if gradOutput:nElement() ~= self.output:nElement() then
-      error(string.format('nn.SpatialMaxUnpooling: gradOutput of size %s, expected %s',
-                          nn.utils.sizestr(gradOutput), table.concat(size:totable(), 'x')), 2)
-   end
+   local ix, planes = self:_plan(input)
+   K.image_check(input, 0, self.output, gradOutput)
    self.gradInput:resizeAs(input)
    self.gradInput:view(planes, -1):gather(gradOutput:contiguous():view(planes, -1), 2, ix)
    return self.gradInput

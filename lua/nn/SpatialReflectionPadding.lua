@@ -3,6 +3,7 @@
 -- its border (the border itself not repeated), as Torch7; a negative pad crops instead.
 -- Each pad must be smaller than the input along its dimension.
 local nn = require 'nn'
+local K = torch._nn
 
 local Reflection, parent = torch.class('nn.SpatialReflectionPadding', 'nn.Module')
 
@@ -15,9 +16,7 @@ function Reflection:__init(pad_l, pad_r, pad_t, pad_b)
    self.pad_t = pad_t or pad_l
    self.pad_b = pad_b or pad_l
    for _, v in ipairs({self.pad_l, self.pad_r, self.pad_t, self.pad_b}) do
-      if math.type(v) ~= 'integer' then
-         error(torch.type(self) .. ': pads must be integers, got ' .. tostring(v), 3)
-      end
+      if math.type(v) ~= 'integer' then self:_error('pads must be integers, got %s', tostring(v)) end
    end
 end
 
@@ -31,22 +30,17 @@ end
 -- Source (1-based) of every output position along a dimension of size n padded by a, b.
 function Reflection:_map(n, a, b, what)
    local m = n + a + b
-   if m < 1 then
-      error(string.format('%s: %s of size %d is cropped to nothing by pads %d and %d',
-                          torch.type(self), what, n, a, b), 4)
-   end
+   if m < 1 then self:_error('%s of size %d is cropped to nothing by pads %d and %d', what, n, a, b) end
    local idx = torch.LongTensor(m)
    for j = 0, m - 1 do idx[j + 1] = self._source(j - a, n) + 1 end
    return idx
 end
 
-function Reflection:_check(input)
-   nn.utils.checkFloatTensor(self, input)
+-- The input checked (and gradOutput against the output, when given); its dimension count
+-- and the source rows and columns of the output.
+function Reflection:_check(input, gradOutput)
+   K.image_check(input, 0, self.output, gradOutput)
    local d = input:dim()
-   if d ~= 3 and d ~= 4 then
-      error(string.format('%s: input of size %s, expected 3D (C x H x W) or 4D (N x C x H x W)',
-                          torch.type(self), nn.utils.sizestr(input)), 3)
-   end
    self:_checkPads(input:size(d - 1), input:size(d), input)
    return d, self:_map(input:size(d - 1), self.pad_t, self.pad_b, 'height'),
       self:_map(input:size(d), self.pad_l, self.pad_r, 'width')
@@ -55,9 +49,9 @@ end
 -- A mirror of width p needs p pixels beyond the border one.
 function Reflection:_checkPads(h, w, input)
    if self.pad_l >= w or self.pad_r >= w or self.pad_t >= h or self.pad_b >= h then
-      error(string.format('%s: pads (l=%d, r=%d, t=%d, b=%d) must be smaller than the input '
-                          .. 'planes, input of size %s', torch.type(self), self.pad_l,
-                          self.pad_r, self.pad_t, self.pad_b, nn.utils.sizestr(input)), 4)
+      self:_error('pads (l=%d, r=%d, t=%d, b=%d) must be smaller than the input planes, '
+                  .. 'input of size %s', self.pad_l, self.pad_r, self.pad_t, self.pad_b,
+                  nn.utils.sizestr(input))
    end
 end
 
@@ -68,7 +62,7 @@ end
 
 -- Each output pixel's gradient goes back to the input pixel it was copied from.
 function Reflection:updateGradInput(input, gradOutput)
-   local _, rows, cols = self:_check(input)
+   local _, rows, cols = self:_check(input, gradOutput)
    return nn.utils.indexPlanesBackward(self, input, gradOutput, rows, cols)
 end
 

@@ -8,6 +8,7 @@
 -- to one with the normalized kernel in every plane (Torch7 used SpatialConvolutionMap, a
 -- Sum and a Replicate: the same numbers).
 local nn = require 'nn'
+local K = torch._nn
 require 'nn.SpatialConvolution'
 
 local SSN, parent = torch.class('nn.SpatialSubtractiveNormalization', 'nn.Module')
@@ -45,25 +46,18 @@ function SSN:__init(nInputPlane, kernel)
    parent.__init(self)
    self.nInputPlane = nInputPlane or 1
    if math.type(self.nInputPlane) ~= 'integer' or self.nInputPlane < 1 then
-      error('nn.SpatialSubtractiveNormalization: nInputPlane must be a positive integer, got '
-            .. tostring(nInputPlane), 2)
+      self:_error('nInputPlane must be a positive integer, got %s', tostring(nInputPlane))
    end
    self.kernel = kernel and kernel:clone() or torch.Tensor(9, 9):fill(1)
    self.meanestimator = SSN._estimator(torch.type(self), self.nInputPlane, self.kernel)
    self.coef = torch.Tensor()
 end
 
--- Checks the input; returns it with the channel dimension and the estimator's output
--- expanded over the channels.
-function SSN:_check(input)
-   nn.utils.checkFloatTensor(self, input)
-   local d = input:dim()
-   if (d ~= 3 and d ~= 4) or input:size(d - 2) ~= self.nInputPlane then
-      error(string.format('%s: input of size %s, expected %d x H x W or N x %d x H x W',
-                          torch.type(self), nn.utils.sizestr(input), self.nInputPlane,
-                          self.nInputPlane), 3)
-   end
-   return d
+-- Checks the input (and gradOutput against the output, when given); returns its
+-- dimension count.
+function SSN:_check(input, gradOutput)
+   K.image_check(input, self.nInputPlane, self.output, gradOutput)
+   return input:dim()
 end
 
 -- The correlation of ones (as many planes and pixels as input), recomputed on a new size.
@@ -92,12 +86,7 @@ end
 
 -- The mean is the same for every plane: its gradient is the sum over the planes.
 function SSN:updateGradInput(input, gradOutput)
-   local d = self:_check(input)
-   if not gradOutput:isSameSizeAs(input) then
-      error(string.format('%s: gradOutput of size %s, expected the input size %s',
-                          torch.type(self), nn.utils.sizestr(gradOutput),
-                          nn.utils.sizestr(input)), 2)
-   end
+   local d = self:_check(input, gradOutput)
    local gmean = gradOutput.new():sum(gradOutput, d - 2):cdiv(self:_coef(input)):mul(-1)
    local gconv = self.meanestimator:updateGradInput(input, gmean)
    self.gradInput:resizeAs(input):copy(gradOutput):add(gconv)

@@ -4,6 +4,7 @@
 -- output are aligned: output pixel i (0-based) samples the input at i * (H - 1) / (oH - 1).
 -- Written as two matrix products per plane, out = A_h X A_w^T, whose adjoint is backward.
 local nn = require 'nn'
+local K = torch._nn
 
 local Bilinear, parent = torch.class('nn.SpatialUpSamplingBilinear', 'nn.Module')
 
@@ -13,15 +14,13 @@ function Bilinear:__init(params)
       self.oheight, self.owidth = params.oheight, params.owidth
       for _, v in pairs({h = self.oheight or 0, w = self.owidth or 0}) do
          if math.type(v) ~= 'integer' or v < 1 then
-            error(string.format('nn.SpatialUpSamplingBilinear: oheight and owidth must be '
-                                .. 'positive integers, got %s and %s', tostring(self.oheight),
-                                tostring(self.owidth)), 2)
+            self:_error('oheight and owidth must be positive integers, got %s and %s',
+                        tostring(self.oheight), tostring(self.owidth))
          end
       end
    else
       if math.type(params) ~= 'integer' or params < 1 then
-         error('nn.SpatialUpSamplingBilinear: scale_factor must be an integer >= 1, got '
-               .. tostring(params), 2)
+         self:_error('scale_factor must be an integer >= 1, got %s', tostring(params))
       end
       self.scale_factor = params
    end
@@ -50,14 +49,11 @@ local function interp(proto, m, n)
    return A
 end
 
--- The input as P x H x W planes, checked; the interpolation matrices for its sizes.
-function Bilinear:_prepare(input)
-   nn.utils.checkFloatTensor(self, input)
+-- The input as P x H x W planes, checked (and gradOutput against the output, when given);
+-- the interpolation matrices for its sizes.
+function Bilinear:_prepare(input, gradOutput)
+   K.image_check(input, 0, self.output, gradOutput)
    local d = input:dim()
-   if d ~= 3 and d ~= 4 then
-      error(string.format('nn.SpatialUpSamplingBilinear: input of size %s, expected 3D (C x H '
-                          .. 'x W) or 4D (N x C x H x W)', nn.utils.sizestr(input)), 3)
-   end
    local h, w = input:size(d - 1), input:size(d)
    local oh, ow = self:_outsize(h, w)
    local x = input:contiguous():view(-1, h, w)
@@ -81,13 +77,7 @@ function Bilinear:updateOutput(input)
 end
 
 function Bilinear:updateGradInput(input, gradOutput)
-   local x, p, h, w, oh, ow, size = self:_prepare(input)
-   local ok = gradOutput:dim() == input:dim()
-   for i = 1, input:dim() do ok = ok and gradOutput:size(i) == size[i] end
-   if not ok then
-      error(string.format('nn.SpatialUpSamplingBilinear: gradOutput of size %s, expected %s',
-                          nn.utils.sizestr(gradOutput), table.concat(size:totable(), 'x')), 2)
-   end
+   local x, p, h, w, oh, ow = self:_prepare(input, gradOutput)
    local g = gradOutput:contiguous():view(p * oh, ow)
    local gw = x.new():resize(p * oh, w):mm(g, self._Aw)
    local gt = gw:view(p, oh, w):transpose(2, 3):contiguous():view(p * w, oh)

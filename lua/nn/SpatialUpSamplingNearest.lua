@@ -2,14 +2,14 @@
 -- input by an integer factor, each pixel repeated in a scale x scale block (nearest
 -- neighbour). The gradient of a pixel is the sum over its block.
 local nn = require 'nn'
+local K = torch._nn
 
 local UpSampling, parent = torch.class('nn.SpatialUpSamplingNearest', 'nn.Module')
 
 function UpSampling:__init(scale)
    parent.__init(self)
    if type(scale) ~= 'number' or scale < 1 or math.floor(scale) ~= scale then
-      error('nn.SpatialUpSamplingNearest: scale_factor must be an integer >= 1, got '
-            .. tostring(scale), 2)
+      self:_error('scale_factor must be an integer >= 1, got %s', tostring(scale))
    end
    self.scale_factor = math.tointeger(scale)
 end
@@ -21,12 +21,10 @@ local function sources(n, scale)
    return idx
 end
 
-function UpSampling:_check(input)
-   nn.utils.checkFloatTensor(self, input)
-   if input:dim() ~= 3 and input:dim() ~= 4 then
-      error(string.format('nn.SpatialUpSamplingNearest: input of size %s, expected 3D '
-                          .. '(C x H x W) or 4D (N x C x H x W)', nn.utils.sizestr(input)), 3)
-   end
+-- The input checked (and gradOutput against the output, when given); its dimension count
+-- and the source rows and columns of the output.
+function UpSampling:_check(input, gradOutput)
+   K.image_check(input, 0, self.output, gradOutput)
    local d = input:dim()
    return d, sources(input:size(d - 1), self.scale_factor), sources(input:size(d), self.scale_factor)
 end
@@ -38,7 +36,7 @@ end
 
 -- Each output pixel's gradient goes back to the input pixel it was copied from.
 function UpSampling:updateGradInput(input, gradOutput)
-   local _, rows, cols = self:_check(input)
+   local _, rows, cols = self:_check(input, gradOutput)
    return nn.utils.indexPlanesBackward(self, input, gradOutput, rows, cols)
 end
 

@@ -2,6 +2,7 @@
 -- padLeft]): adds zeros around each plane of a C x H x W or N x C x H x W input, as
 -- Torch7; a negative pad crops instead.
 local nn = require 'nn'
+local K = torch._nn
 
 local ZP, parent = torch.class('nn.SpatialZeroPadding', 'nn.Module')
 
@@ -12,25 +13,21 @@ function ZP:__init(pad_l, pad_r, pad_t, pad_b)
    self.pad_t = pad_t or pad_l
    self.pad_b = pad_b or pad_l
    for _, v in ipairs({self.pad_l, self.pad_r, self.pad_t, self.pad_b}) do
-      if math.type(v) ~= 'integer' then
-         error('nn.SpatialZeroPadding: pads must be integers, got ' .. tostring(v), 2)
-      end
+      if math.type(v) ~= 'integer' then self:_error('pads must be integers, got %s', tostring(v)) end
    end
 end
 
 -- The part of the (padded) output that the input fills, and the part of the input kept,
--- as narrow arguments on dimensions h and w.
-function ZP:_regions(input)
+-- as narrow arguments on dimensions h and w; checks input (and gradOutput against the
+-- output, when given).
+function ZP:_regions(input, gradOutput)
+   K.image_check(input, 0, self.output, gradOutput)
    local dim = input:dim()
-   if dim ~= 3 and dim ~= 4 then
-      error(string.format('%s: input of size %s, expected 3D (C x H x W) or 4D (N x C x H x W)',
-                          torch.type(self), nn.utils.sizestr(input)), 3)
-   end
    local h, w = input:size(dim - 1), input:size(dim)
    local oh, ow = h + self.pad_t + self.pad_b, w + self.pad_l + self.pad_r
    if oh < 1 or ow < 1 then
-      error(string.format('%s: input of size %s is cropped to nothing (output %dx%d)',
-                          torch.type(self), nn.utils.sizestr(input), oh, ow), 3)
+      self:_error('input of size %s is cropped to nothing (output %dx%d)',
+                  nn.utils.sizestr(input), oh, ow)
    end
    local it, il = math.max(-self.pad_t, 0), math.max(-self.pad_l, 0)
    local ot, ol = math.max(self.pad_t, 0), math.max(self.pad_l, 0)
@@ -55,7 +52,7 @@ function ZP:updateOutput(input)
 end
 
 function ZP:updateGradInput(input, gradOutput)
-   local dim, _, _, r = self:_regions(input)
+   local dim, _, _, r = self:_regions(input, gradOutput)
    self.gradInput:resizeAs(input):zero()
    if r[5] > 0 and r[6] > 0 then
       part(self.gradInput, dim, r[1], r[2], r[5], r[6]):copy(part(gradOutput, dim, r[3], r[4], r[5], r[6]))

@@ -2,7 +2,8 @@
 -- over a sequence of frames, as Torch7: input nInputFrame x inputFrameSize (or a batch
 -- N x nInputFrame x inputFrameSize), output (nInputFrame - kW) / dW + 1 frames of
 -- outputFrameSize. weight is outputFrameSize x (kW * inputFrameSize). Each window is a
--- strided view of the input, so a sample costs one GEMM (nn_temporal_conv_* in conv.c).
+-- strided view of the input, so a sample costs one GEMM (nn_temporal_conv_* in conv.c,
+-- which check the sizes).
 local nn = require 'nn'
 local K = torch._nn
 
@@ -14,8 +15,7 @@ function TC:__init(inputFrameSize, outputFrameSize, kW, dW)
    for what, v in pairs({inputFrameSize = inputFrameSize, outputFrameSize = outputFrameSize,
                          kW = kW, dW = dW}) do
       if math.type(v) ~= 'integer' or v < 1 then
-         error(string.format('nn.TemporalConvolution: %s must be a positive integer, got %s',
-                             what, tostring(v)), 2)
+         self:_error('%s must be a positive integer, got %s', what, tostring(v))
       end
    end
    self.inputFrameSize, self.outputFrameSize, self.kW, self.dW = inputFrameSize, outputFrameSize, kW, dW
@@ -39,37 +39,19 @@ function TC:reset(stdv)
    return self
 end
 
-function TC:_check(input)
-   nn.utils.checkFloatTensor(self, input)
-   local dim = input:dim()
-   if (dim ~= 2 and dim ~= 3) or input:size(dim) ~= self.inputFrameSize then
-      error(string.format('%s: input of size %s, expected nFrame x %d (or N x nFrame x %d)',
-                          torch.type(self), nn.utils.sizestr(input), self.inputFrameSize,
-                          self.inputFrameSize), 3)
-   end
-   if input:size(dim - 1) < self.kW then
-      error(string.format('%s: input of %d frames is shorter than the kernel width %d '
-                          .. '(input size %s)', torch.type(self), input:size(dim - 1), self.kW,
-                          nn.utils.sizestr(input)), 3)
-   end
-end
-
 function TC:updateOutput(input)
-   self:_check(input)
    K.temporal_conv_forward(self.output, input, self.weight, self.bias, self.kW, self.dW)
    return self.output
 end
 
 function TC:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
-   self:_check(input)
    K.temporal_conv_backward_input(self.gradInput, self._buf, input, gradOutput, self.weight,
                                   self.kW, self.dW)
    return self.gradInput
 end
 
 function TC:accGradParameters(input, gradOutput, scale)
-   self:_check(input)
    K.temporal_conv_backward_params(self.gradWeight, self.gradBias, input, gradOutput,
                                    scale or 1, self.kW, self.dW)
 end

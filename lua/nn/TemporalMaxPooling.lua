@@ -11,37 +11,20 @@ function TMP:__init(kW, dW)
    dW = dW or kW
    for what, v in pairs({kW = kW, dW = dW}) do
       if math.type(v) ~= 'integer' or v < 1 then
-         error(string.format('nn.TemporalMaxPooling: %s must be a positive integer, got %s',
-                             what, tostring(v)), 2)
+         self:_error('%s must be a positive integer, got %s', what, tostring(v))
       end
    end
    self.kW, self.dW = kW, dW
    self.indices = torch.LongTensor()
 end
 
-function TMP:_check(input)
-   nn.utils.checkFloatTensor(self, input)
-   local dim = input:dim()
-   if dim ~= 2 and dim ~= 3 then
-      error(string.format('%s: input of size %s, expected nFrame x D (or N x nFrame x D)',
-                          torch.type(self), nn.utils.sizestr(input)), 3)
-   end
-   if input:size(dim - 1) < self.kW then
-      error(string.format('%s: input of %d frames is shorter than the window %d (input size %s)',
-                          torch.type(self), input:size(dim - 1), self.kW,
-                          nn.utils.sizestr(input)), 3)
-   end
-end
-
 function TMP:updateOutput(input)
-   self:_check(input)
    K.temporal_maxpool_forward(self.output, self.indices, input, self.kW, self.dW)
    return self.output
 end
 
 function TMP:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
-   self:_check(input)
    K.temporal_maxpool_backward(self.gradInput, input, gradOutput, self.indices, self.kW, self.dW)
    return self.gradInput
 end

@@ -1,4 +1,5 @@
-/* Pooling kernels (see pool.h): plain loops over planes, one plane per OpenMP task. */
+/* Pooling kernels (see pool.h): the checks here, the typed loops in pool_loops.h; plain
+   loops over planes, one plane per OpenMP task. */
 #include "pool.h"
 
 #include <math.h>
@@ -7,86 +8,36 @@
 #include <smmintrin.h>
 #endif
 
-#include "../ops/copy.h"
+#include "prelude.h"
 
-#define PAR_MIN 32768
+/* The window of output (oy, ox) clipped to the input, and its divisor: the window's
+   pixels inside the padded input (cip, count_include_pad) or inside the input. */
+typedef struct {
+  int64_t hs, he, ws, we;
+  double div;
+} pool_window;
 
-/* ---- checks --------------------------------------------------------------------------- */
-
-static int check_float(const char *fn, const char *what, const dl_tensor *t) {
-  if (!dl_dtype_isfloat(t->dtype))
-    return dl_error("%s: %s must be a Float or Double tensor, got %s", fn, what,
-                    dl_dtype_name(t->dtype));
-  return 0;
+static inline pool_window avg_window(const nn_pool_geom *g, int64_t h, int64_t w, int64_t oy,
+                                     int64_t ox, int cip) {
+  pool_window r;
+  r.hs = oy * g->dh - g->ph, r.ws = ox * g->dw - g->pw;
+  r.he = r.hs + g->kh, r.we = r.ws + g->kw;
+  if (r.he > h + g->ph) r.he = h + g->ph;
+  if (r.we > w + g->pw) r.we = w + g->pw;
+  int64_t padded = (r.he - r.hs) * (r.we - r.ws);
+  if (r.hs < 0) r.hs = 0;
+  if (r.ws < 0) r.ws = 0;
+  if (r.he > h) r.he = h;
+  if (r.we > w) r.we = w;
+  r.div = cip ? (double)padded : (double)((r.he - r.hs) * (r.we - r.ws));
+  if (r.div <= 0) r.div = 1;
+  return r;
 }
 
-static int check_type(const char *fn, const char *what, const dl_tensor *t, dl_dtype dt) {
-  if (t->dtype != dt)
-    return dl_error("%s: %s is a %sTensor, expected a %sTensor", fn, what,
-                    dl_dtype_name(t->dtype), dl_dtype_name(dt));
-  return 0;
-}
+#define NN_LOOPS "pool_loops.h"
+#include "float_loops.h"
 
-static int check_4d(const char *fn, const dl_tensor *in) {
-  char b[96];
-  if (check_float(fn, "input", in) < 0) return -1;
-  if (in->ndim != 4)
-    return dl_error("%s: input of size %s, expected 4 dimensions (N x C x H x W)", fn,
-                    dl_sizestr(b, sizeof b, in->ndim, in->size));
-  return 0;
-}
-
-/* t must have the sizes of like. */
-static int check_like(const char *fn, const char *what, const dl_tensor *t,
-                      const dl_tensor *like) {
-  char b1[96], b2[96];
-  if (!dl_tensor_samesize(t, like))
-    return dl_error("%s: %s of size %s, expected %s", fn, what,
-                    dl_sizestr(b1, sizeof b1, t->ndim, t->size),
-                    dl_sizestr(b2, sizeof b2, like->ndim, like->size));
-  return 0;
-}
-
-static int contig(dl_tensor *dst, const dl_tensor *src) {
-  dl_tensor_init(dst, src->dtype);
-  return op_contiguous(dst, src);
-}
-
-int64_t nn_pool_outsize(int64_t in, int64_t k, int64_t d, int64_t pad, int ceil) {
-  int64_t span = in + 2 * pad - k;
-  if (span < 0 || d < 1) return 0;
-  int64_t o = (ceil ? (span + d - 1) / d : span / d) + 1;
-  if ((o - 1) * d >= in + pad) o--;
-  return o;
-}
-
-static int check_geom(const char *fn, const nn_pool_geom *g, const dl_tensor *in,
-                      int64_t *oh, int64_t *ow) {
-  char b[96];
-  if (g->kh < 1 || g->kw < 1 || g->dh < 1 || g->dw < 1 || g->ph < 0 || g->pw < 0)
-    return dl_error("%s: window %lldx%lld and stride %lldx%lld must be positive, padding "
-                    "%lldx%lld not negative", fn, (long long)g->kh, (long long)g->kw,
-                    (long long)g->dh, (long long)g->dw, (long long)g->ph, (long long)g->pw);
-  if (2 * g->ph > g->kh || 2 * g->pw > g->kw)
-    return dl_error("%s: padding %lldx%lld must be at most half the window %lldx%lld", fn,
-                    (long long)g->ph, (long long)g->pw, (long long)g->kh, (long long)g->kw);
-  *oh = nn_pool_outsize(in->size[2], g->kh, g->dh, g->ph, g->ceil);
-  *ow = nn_pool_outsize(in->size[3], g->kw, g->dw, g->pw, g->ceil);
-  if (*oh < 1 || *ow < 1)
-    return dl_error("%s: window %lldx%lld is larger than the padded input %lldx%lld (input "
-                    "size %s)", fn, (long long)g->kh, (long long)g->kw,
-                    (long long)(in->size[2] + 2 * g->ph), (long long)(in->size[3] + 2 * g->pw),
-                    dl_sizestr(b, sizeof b, 4, in->size));
-  return 0;
-}
-
-/* The kernels fill their results through raw pointers: a view there is an error. */
-static int resize4(const char *fn, dl_tensor *t, int64_t a, int64_t b, int64_t c, int64_t d) {
-  int64_t s[4] = {a, b, c, d};
-  return dl_tensor_resize_contig(fn, t, 4, s);
-}
-
-/* ---- max pooling ---------------------------------------------------------------------- */
+/* ---- the 2x2 SIMD path ---- */
 
 #ifdef __SSE4_1__
 /* One plane of the 2x2 stride-2 unpadded max pooling in float, four outputs at a time.
@@ -127,115 +78,135 @@ static void maxpool2x2_plane_f32(const float *xp, float *yp, int64_t *ip, int64_
     }
   }
 }
-#define HAVE_MAXPOOL2X2_F32 1
+
+/* Max pooling 2x2 / 2 of float planes through the SIMD plane loop. */
+static int maxpool2x2_simd(float *y, int64_t *ix, const float *x, int64_t planes, int64_t h,
+                           int64_t w, int64_t oh, int64_t ow) {
+  if (ow < 4 || h * w >= INT32_MAX) return 0;
+#pragma omp parallel for if (planes * h * w > NN_GRAIN)
+  for (int64_t pl = 0; pl < planes; pl++)
+    maxpool2x2_plane_f32(x + pl * h * w, y + pl * oh * ow, ix + pl * oh * ow, oh, ow, w);
+  return 1;
+}
 #else
-#define HAVE_MAXPOOL2X2_F32 0
-#define maxpool2x2_plane_f32(xp, yp, ip, oh, ow, w) ((void)0)
+static int maxpool2x2_simd(float *y, int64_t *ix, const float *x, int64_t planes, int64_t h,
+                           int64_t w, int64_t oh, int64_t ow) {
+  return 0;
+}
 #endif
 
-/* The 2x2 stride-2 unpadded case, the one every small CNN uses, without window bounds. */
-#define MAXPOOL_FWD(T)                                                                  \
-  do {                                                                                  \
-    const T *x = dl_tensor_data(&xc);                                                   \
-    T *y = dl_tensor_data(out);                                                         \
-    int64_t *ix = dl_tensor_data(indices);                                              \
-    int fast = g->kh == 2 && g->kw == 2 && g->dh == 2 && g->dw == 2 && g->ph == 0 &&    \
-               g->pw == 0 && 2 * oh <= h && 2 * ow <= w;                                \
-    int simd = HAVE_MAXPOOL2X2_F32 && fast && sizeof(T) == sizeof(float) && ow >= 4 &&   \
-               h * w < INT32_MAX;                                                       \
-    _Pragma("omp parallel for if (planes * h * w > PAR_MIN)")                           \
-    for (int64_t pl = 0; pl < planes; pl++) {                                           \
-      const T *xp = x + pl * h * w;                                                     \
-      T *yp = y + pl * oh * ow;                                                         \
-      int64_t *ip = ix + pl * oh * ow;                                                  \
-      if (simd) { /* T is float here */                                                 \
-        maxpool2x2_plane_f32((const float *)xp, (float *)yp, ip, oh, ow, w);            \
-        continue;                                                                       \
-      }                                                                                 \
-      for (int64_t oy = 0; oy < oh; oy++) {                                             \
-        if (fast) {                                                                     \
-          const T *r0 = xp + 2 * oy * w, *r1 = r0 + w;                                  \
-          for (int64_t ox = 0; ox < ow; ox++) {                                         \
-            int64_t j = 2 * ox, best = 2 * oy * w + j;                                  \
-            T m = r0[j];                                                                \
-            if (r0[j + 1] > m || isnan(r0[j + 1])) m = r0[j + 1], best = 2 * oy * w + j + 1; \
-            if (r1[j] > m || isnan(r1[j])) m = r1[j], best = (2 * oy + 1) * w + j;      \
-            if (r1[j + 1] > m || isnan(r1[j + 1])) m = r1[j + 1], best = (2 * oy + 1) * w + j + 1; \
-            yp[oy * ow + ox] = m;                                                       \
-            ip[oy * ow + ox] = best + 1;                                                \
-          }                                                                             \
-          continue;                                                                     \
-        }                                                                               \
-        int64_t hs = oy * g->dh - g->ph, he = hs + g->kh;                               \
-        if (he > h) he = h;                                                             \
-        if (hs < 0) hs = 0;                                                             \
-        for (int64_t ox = 0; ox < ow; ox++) {                                           \
-          int64_t ws = ox * g->dw - g->pw, we = ws + g->kw;                             \
-          if (we > w) we = w;                                                           \
-          if (ws < 0) ws = 0;                                                           \
-          int64_t best = hs * w + ws;                                                   \
-          T m = xp[best];                                                               \
-          for (int64_t iy = hs; iy < he; iy++)                                          \
-            for (int64_t jx = ws; jx < we; jx++) {                                      \
-              T v = xp[iy * w + jx];                                                    \
-              if (v > m || isnan(v)) m = v, best = iy * w + jx;                         \
-            }                                                                           \
-          yp[oy * ow + ox] = m;                                                         \
-          ip[oy * ow + ox] = best + 1;                                                  \
-        }                                                                               \
-      }                                                                                 \
-    }                                                                                   \
-  } while (0)
+/* ---- checks --------------------------------------------------------------------------- */
 
-int nn_maxpool2d_forward(dl_tensor *out, dl_tensor *indices, const dl_tensor *in,
-                         const nn_pool_geom *g) {
-  const char *fn = "nn_maxpool2d_forward";
-  int64_t oh, ow;
-  if (check_4d(fn, in) < 0 || check_geom(fn, g, in, &oh, &ow) < 0 ||
-      check_type(fn, "output", out, in->dtype) < 0 ||
-      check_type(fn, "indices", indices, DL_LONG) < 0)
+/* An image's sizes seen as planes x h x w; *batched: it is 4D. */
+static int image_setup(const char *fn, const dl_tensor *in, int64_t *n, int64_t *c, int64_t *h,
+                       int64_t *w, int *batched) {
+  if (nn_check_image(fn, "input", in, 0) < 0) return -1;
+  *batched = in->ndim == 4;
+  const int64_t *s = in->size + in->ndim - 3;
+  *n = *batched ? in->size[0] : 1, *c = s[0], *h = s[1], *w = s[2];
+  return 0;
+}
+
+/* An image result: n x c x h x w, or c x h x w for a single image. Kernels write it
+   through raw pointers: a view there is an error. */
+static int resize_image(const char *fn, dl_tensor *t, int batched, int64_t n, int64_t c,
+                        int64_t h, int64_t w) {
+  int64_t s[4] = {n, c, h, w};
+  return batched ? dl_tensor_resize_contig(fn, t, 4, s)
+                 : dl_tensor_resize_contig(fn, t, 3, s + 1);
+}
+
+/* t has the image sizes given (3D when the input is). */
+static int check_image_size(const char *fn, const char *what, const dl_tensor *t, int batched,
+                            int64_t n, int64_t c, int64_t h, int64_t w) {
+  int64_t s[4] = {n, c, h, w};
+  return batched ? nn_check_size(fn, what, t, 4, s) : nn_check_size(fn, what, t, 3, s + 1);
+}
+
+int64_t nn_pool_outsize(int64_t in, int64_t k, int64_t d, int64_t pad, int ceil) {
+  int64_t padded;
+  if (in < 0 || k < 1 || d < 1 || pad < 0 || __builtin_mul_overflow(pad, 2, &padded) ||
+      __builtin_add_overflow(padded, in, &padded) || padded < k)
+    return 0;
+  int64_t span = padded - k;
+  int64_t o = span / d + (ceil && span % d != 0) + 1;
+  if ((o - 1) * d >= in + pad) o--;
+  return o;
+}
+
+static int check_geom(const char *fn, const nn_pool_geom *g, int64_t h, int64_t w,
+                      const dl_tensor *in, int64_t *oh, int64_t *ow) {
+  char b[96];
+  if (g->kh < 1 || g->kw < 1 || g->dh < 1 || g->dw < 1 || g->ph < 0 || g->pw < 0)
+    return dl_error("%s: window %lldx%lld and stride %lldx%lld must be positive, padding "
+                    "%lldx%lld not negative", fn, (long long)g->kh, (long long)g->kw,
+                    (long long)g->dh, (long long)g->dw, (long long)g->ph, (long long)g->pw);
+  if (g->ph > g->kh / 2 || g->pw > g->kw / 2)
+    return dl_error("%s: padding %lldx%lld must be at most half the window %lldx%lld", fn,
+                    (long long)g->ph, (long long)g->pw, (long long)g->kh, (long long)g->kw);
+  *oh = nn_pool_outsize(h, g->kh, g->dh, g->ph, g->ceil);
+  *ow = nn_pool_outsize(w, g->kw, g->dw, g->pw, g->ceil);
+  if (*oh < 1 || *ow < 1) /* padding is at most half a window: h + 2 ph does not overflow */
+    return dl_error("%s: window %lldx%lld is larger than the padded input %lldx%lld (input "
+                    "size %s)", fn, (long long)g->kh, (long long)g->kw,
+                    (long long)(h + 2 * g->ph), (long long)(w + 2 * g->pw),
+                    dl_sizestr(b, sizeof b, in->ndim, in->size));
+  return 0;
+}
+
+/* ---- max pooling ---------------------------------------------------------------------- */
+
+int nn_maxpool2d_forward(const char *fn, dl_tensor *out, dl_tensor *indices,
+                         const dl_tensor *in, const nn_pool_geom *g) {
+  int64_t n, c, h, w, oh, ow;
+  int batched;
+  if (image_setup(fn, in, &n, &c, &h, &w, &batched) < 0 ||
+      check_geom(fn, g, h, w, in, &oh, &ow) < 0 ||
+      nn_check_type(fn, "output", out, in->dtype) < 0 ||
+      nn_check_type(fn, "indices", indices, DL_LONG) < 0)
     return -1;
-  int64_t planes = in->size[0] * in->size[1], h = in->size[2], w = in->size[3];
   dl_tensor xc;
-  if (contig(&xc, in) < 0) return -1;
-  int rc = resize4(fn, out, in->size[0], in->size[1], oh, ow);
-  if (rc == 0) rc = resize4(fn, indices, in->size[0], in->size[1], oh, ow);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, MAXPOOL_FWD);
+  if (nn_contiguous(&xc, in) < 0) return -1;
+  int rc = resize_image(fn, out, batched, n, c, oh, ow);
+  if (rc == 0) rc = resize_image(fn, indices, batched, n, c, oh, ow);
+  if (rc == 0) {
+    int64_t planes = n * c, *ix = dl_tensor_data(indices);
+    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
+    int simd = g->kh == 2 && g->kw == 2 && g->dh == 2 && g->dw == 2 && g->ph == 0 &&
+               g->pw == 0 && 2 * oh <= h && 2 * ow <= w && in->dtype == DL_FLOAT;
+    if (simd && maxpool2x2_simd(y, ix, x, planes, h, w, oh, ow)) {
+      /* done */
+    } else if (in->dtype == DL_FLOAT) {
+      maxpool2d_forward_float(y, ix, x, planes, h, w, oh, ow, g);
+    } else {
+      maxpool2d_forward_double(y, ix, x, planes, h, w, oh, ow, g);
+    }
+  }
   dl_tensor_free(&xc);
   return rc;
 }
 
-/* gradIn[plane][idx - 1] += gradOut[plane][o]: shared by 2D, adaptive max pooling. */
-#define MAXPOOL_BWD(T)                                                                  \
-  do {                                                                                  \
-    const T *go = dl_tensor_data(&gc);                                                  \
-    T *gi = dl_tensor_data(gradIn);                                                     \
-    const int64_t *ix = dl_tensor_data(&ic);                                            \
-    _Pragma("omp parallel for if (planes * isz > PAR_MIN)")                             \
-    for (int64_t pl = 0; pl < planes; pl++) {                                           \
-      T *gp = gi + pl * isz;                                                            \
-      const T *g = go + pl * osz;                                                       \
-      const int64_t *ip = ix + pl * osz;                                                \
-      memset(gp, 0, (size_t)isz * sizeof(T));                                           \
-      for (int64_t o = 0; o < osz; o++) gp[ip[o] - 1] += g[o];                          \
-    }                                                                                   \
-  } while (0)
-
-/* Backward of the index-keeping poolings: planes of isz inputs and osz outputs. */
+/* Backward of the index-keeping poolings: indices (Long, of gradOut's size, 1-based inside
+   planes of isz inputs) from the forward on an input of in's planes. */
 static int index_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
                           const dl_tensor *gradOut, const dl_tensor *indices, int64_t planes,
-                          int64_t isz, int64_t osz) {
-  if (check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
-      check_type(fn, "gradInput", gradIn, in->dtype) < 0 ||
-      check_type(fn, "indices", indices, DL_LONG) < 0 ||
-      check_like(fn, "gradOutput", gradOut, indices) < 0)
+                          int64_t isz) {
+  char b1[96], b2[96];
+  if (nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
+      nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0 ||
+      nn_check_type(fn, "indices", indices, DL_LONG) < 0)
     return -1;
-  if (dl_tensor_numel(gradOut) != planes * osz)
-    return dl_error("%s: gradOutput has %lld elements, expected %lld", fn,
-                    (long long)dl_tensor_numel(gradOut), (long long)(planes * osz));
+  int same = indices->ndim == in->ndim;
+  for (int d = 0; same && d < in->ndim - 2; d++) same = indices->size[d] == in->size[d];
+  if (!same)
+    return dl_error("%s: indices of size %s do not fit input %s (run forward first)", fn,
+                    dl_sizestr(b1, sizeof b1, indices->ndim, indices->size),
+                    dl_sizestr(b2, sizeof b2, in->ndim, in->size));
+  if (nn_check_samesize(fn, "gradOutput", gradOut, indices) < 0) return -1;
+  int64_t osz = indices->size[in->ndim - 2] * indices->size[in->ndim - 1];
   dl_tensor gc, ic;
-  if (contig(&gc, gradOut) < 0) return -1;
-  if (contig(&ic, indices) < 0) {
+  if (nn_contiguous(&gc, gradOut) < 0) return -1;
+  if (nn_contiguous(&ic, indices) < 0) {
     dl_tensor_free(&gc);
     return -1;
   }
@@ -248,206 +219,130 @@ static int index_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in
       break;
     }
   if (rc == 0) rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, MAXPOOL_BWD);
+  if (rc == 0) {
+    void *gi = dl_tensor_data(gradIn), *go = dl_tensor_data(&gc);
+    if (in->dtype == DL_FLOAT) index_backward_float(gi, go, ix, planes, isz, osz);
+    else index_backward_double(gi, go, ix, planes, isz, osz);
+  }
   dl_tensor_free(&gc);
   dl_tensor_free(&ic);
   return rc;
 }
 
-int nn_maxpool2d_backward(dl_tensor *gradIn, const dl_tensor *in, const dl_tensor *gradOut,
-                          const dl_tensor *indices) {
-  const char *fn = "nn_maxpool2d_backward";
-  if (check_4d(fn, in) < 0) return -1;
-  int64_t osz = indices->ndim == 4 ? indices->size[2] * indices->size[3] : 0;
-  return index_backward(fn, gradIn, in, gradOut, indices, in->size[0] * in->size[1],
-                        in->size[2] * in->size[3], osz);
+int nn_maxpool2d_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                          const dl_tensor *gradOut, const dl_tensor *indices) {
+  int64_t n, c, h, w;
+  int batched;
+  if (image_setup(fn, in, &n, &c, &h, &w, &batched) < 0) return -1;
+  return index_backward(fn, gradIn, in, gradOut, indices, n * c, h * w);
 }
 
 /* ---- average pooling ------------------------------------------------------------------ */
 
-/* The window of output (oy, ox) clipped to the input, and its divisor. */
-#define AVG_WINDOW                                                                      \
-  int64_t hs = oy * g->dh - g->ph, ws = ox * g->dw - g->pw;                             \
-  int64_t he = hs + g->kh, we = ws + g->kw;                                             \
-  if (he > h + g->ph) he = h + g->ph;                                                   \
-  if (we > w + g->pw) we = w + g->pw;                                                   \
-  int64_t padded = (he - hs) * (we - ws);                                               \
-  if (hs < 0) hs = 0;                                                                   \
-  if (ws < 0) ws = 0;                                                                   \
-  if (he > h) he = h;                                                                   \
-  if (we > w) we = w;                                                                   \
-  double div = cip ? (double)padded : (double)((he - hs) * (we - ws));                  \
-  if (div <= 0) div = 1;
-
-#define AVGPOOL_FWD(T)                                                                  \
-  do {                                                                                  \
-    const T *x = dl_tensor_data(&xc);                                                   \
-    T *y = dl_tensor_data(out);                                                         \
-    _Pragma("omp parallel for if (planes * h * w > PAR_MIN)")                           \
-    for (int64_t pl = 0; pl < planes; pl++) {                                           \
-      const T *xp = x + pl * h * w;                                                     \
-      for (int64_t oy = 0; oy < oh; oy++)                                               \
-        for (int64_t ox = 0; ox < ow; ox++) {                                           \
-          AVG_WINDOW                                                                    \
-          double s = 0;                                                                 \
-          for (int64_t iy = hs; iy < he; iy++)                                          \
-            for (int64_t jx = ws; jx < we; jx++) s += xp[iy * w + jx];                  \
-          y[(pl * oh + oy) * ow + ox] = (T)(s / div);                                   \
-        }                                                                               \
-    }                                                                                   \
-  } while (0)
-
-int nn_avgpool2d_forward(dl_tensor *out, const dl_tensor *in, const nn_pool_geom *g,
-                         int cip) {
-  const char *fn = "nn_avgpool2d_forward";
-  int64_t oh, ow;
-  if (check_4d(fn, in) < 0 || check_geom(fn, g, in, &oh, &ow) < 0 ||
-      check_type(fn, "output", out, in->dtype) < 0)
+int nn_avgpool2d_forward(const char *fn, dl_tensor *out, const dl_tensor *in,
+                         const nn_pool_geom *g, int cip) {
+  int64_t n, c, h, w, oh, ow;
+  int batched;
+  if (image_setup(fn, in, &n, &c, &h, &w, &batched) < 0 ||
+      check_geom(fn, g, h, w, in, &oh, &ow) < 0 ||
+      nn_check_type(fn, "output", out, in->dtype) < 0)
     return -1;
-  int64_t planes = in->size[0] * in->size[1], h = in->size[2], w = in->size[3];
   dl_tensor xc;
-  if (contig(&xc, in) < 0) return -1;
-  int rc = resize4(fn, out, in->size[0], in->size[1], oh, ow);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, AVGPOOL_FWD);
+  if (nn_contiguous(&xc, in) < 0) return -1;
+  int rc = resize_image(fn, out, batched, n, c, oh, ow);
+  if (rc == 0) {
+    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
+    if (in->dtype == DL_FLOAT) avgpool2d_forward_float(y, x, n * c, h, w, oh, ow, g, cip);
+    else avgpool2d_forward_double(y, x, n * c, h, w, oh, ow, g, cip);
+  }
   dl_tensor_free(&xc);
   return rc;
 }
 
-#define AVGPOOL_BWD(T)                                                                  \
-  do {                                                                                  \
-    const T *go = dl_tensor_data(&gc);                                                  \
-    T *gi = dl_tensor_data(gradIn);                                                     \
-    _Pragma("omp parallel for if (planes * h * w > PAR_MIN)")                           \
-    for (int64_t pl = 0; pl < planes; pl++) {                                           \
-      T *gp = gi + pl * h * w;                                                          \
-      memset(gp, 0, (size_t)(h * w) * sizeof(T));                                       \
-      for (int64_t oy = 0; oy < oh; oy++)                                               \
-        for (int64_t ox = 0; ox < ow; ox++) {                                           \
-          AVG_WINDOW                                                                    \
-          T v = (T)(go[(pl * oh + oy) * ow + ox] / div);                                \
-          for (int64_t iy = hs; iy < he; iy++)                                          \
-            for (int64_t jx = ws; jx < we; jx++) gp[iy * w + jx] += v;                  \
-        }                                                                               \
-    }                                                                                   \
-  } while (0)
-
-int nn_avgpool2d_backward(dl_tensor *gradIn, const dl_tensor *in, const dl_tensor *gradOut,
-                          const nn_pool_geom *g, int cip) {
-  const char *fn = "nn_avgpool2d_backward";
-  char b[96];
-  int64_t oh, ow;
-  if (check_4d(fn, in) < 0 || check_geom(fn, g, in, &oh, &ow) < 0 ||
-      check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
-      check_type(fn, "gradInput", gradIn, in->dtype) < 0)
+int nn_avgpool2d_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                          const dl_tensor *gradOut, const nn_pool_geom *g, int cip) {
+  int64_t n, c, h, w, oh, ow;
+  int batched;
+  if (image_setup(fn, in, &n, &c, &h, &w, &batched) < 0 ||
+      check_geom(fn, g, h, w, in, &oh, &ow) < 0 ||
+      nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
+      check_image_size(fn, "gradOutput", gradOut, batched, n, c, oh, ow) < 0 ||
+      nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0)
     return -1;
-  int64_t planes = in->size[0] * in->size[1], h = in->size[2], w = in->size[3];
-  if (gradOut->ndim != 4 || gradOut->size[0] != in->size[0] || gradOut->size[1] != in->size[1] ||
-      gradOut->size[2] != oh || gradOut->size[3] != ow)
-    return dl_error("%s: gradOutput of size %s, expected %lldx%lldx%lldx%lld", fn,
-                    dl_sizestr(b, sizeof b, gradOut->ndim, gradOut->size),
-                    (long long)in->size[0], (long long)in->size[1], (long long)oh, (long long)ow);
   dl_tensor gc;
-  if (contig(&gc, gradOut) < 0) return -1;
-  int rc = dl_tensor_resize_contig(fn, gradIn, 4, in->size);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, AVGPOOL_BWD);
+  if (nn_contiguous(&gc, gradOut) < 0) return -1;
+  int rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
+  if (rc == 0) {
+    void *gi = dl_tensor_data(gradIn), *go = dl_tensor_data(&gc);
+    if (in->dtype == DL_FLOAT) avgpool2d_backward_float(gi, go, n * c, h, w, oh, ow, g, cip);
+    else avgpool2d_backward_double(gi, go, n * c, h, w, oh, ow, g, cip);
+  }
   dl_tensor_free(&gc);
   return rc;
 }
 
 /* ---- adaptive pooling ----------------------------------------------------------------- */
 
-#define ADAPTIVE_FWD(T)                                                                 \
-  do {                                                                                  \
-    const T *x = dl_tensor_data(&xc);                                                   \
-    T *y = dl_tensor_data(out);                                                         \
-    int64_t *ix = indices ? dl_tensor_data(indices) : NULL;                             \
-    _Pragma("omp parallel for if (planes * h * w > PAR_MIN)")                           \
-    for (int64_t pl = 0; pl < planes; pl++) {                                           \
-      const T *xp = x + pl * h * w;                                                     \
-      for (int64_t oy = 0; oy < oh; oy++) {                                             \
-        int64_t hs = oy * h / oh, he = ((oy + 1) * h + oh - 1) / oh;                    \
-        for (int64_t ox = 0; ox < ow; ox++) {                                           \
-          int64_t ws = ox * w / ow, we = ((ox + 1) * w + ow - 1) / ow;                  \
-          int64_t o = (pl * oh + oy) * ow + ox, best = hs * w + ws;                     \
-          if (ix) {                                                                     \
-            T m = xp[best];                                                             \
-            for (int64_t iy = hs; iy < he; iy++)                                        \
-              for (int64_t jx = ws; jx < we; jx++) {                                    \
-                T v = xp[iy * w + jx];                                                  \
-                if (v > m || isnan(v)) m = v, best = iy * w + jx;                       \
-              }                                                                         \
-            y[o] = m;                                                                   \
-            ix[o] = best + 1;                                                           \
-          } else {                                                                      \
-            double s = 0;                                                               \
-            for (int64_t iy = hs; iy < he; iy++)                                        \
-              for (int64_t jx = ws; jx < we; jx++) s += xp[iy * w + jx];                \
-            y[o] = (T)(s / (double)((he - hs) * (we - ws)));                            \
-          }                                                                             \
-        }                                                                               \
-      }                                                                                 \
-    }                                                                                   \
-  } while (0)
-
-int nn_adaptive_pool2d_forward(dl_tensor *out, dl_tensor *indices, const dl_tensor *in,
-                               int64_t oh, int64_t ow) {
-  const char *fn = "nn_adaptive_pool2d_forward";
-  if (check_4d(fn, in) < 0 || check_type(fn, "output", out, in->dtype) < 0 ||
-      (indices && check_type(fn, "indices", indices, DL_LONG) < 0))
-    return -1;
+/* The output grid: positive, and small enough that the bin bounds (i + 1) * h fit. */
+static int adaptive_setup(const char *fn, const dl_tensor *in, int64_t oh, int64_t ow,
+                          int64_t *n, int64_t *c, int64_t *h, int64_t *w, int *batched) {
+  char b[96];
+  int64_t r;
+  if (image_setup(fn, in, n, c, h, w, batched) < 0) return -1;
   if (oh < 1 || ow < 1)
     return dl_error("%s: output size %lldx%lld must be positive", fn, (long long)oh,
                     (long long)ow);
-  int64_t planes = in->size[0] * in->size[1], h = in->size[2], w = in->size[3];
-  if (h < 1 || w < 1) return dl_error("%s: empty input", fn);
+  if (*h < 1 || *w < 1)
+    return dl_error("%s: empty input of size %s", fn,
+                    dl_sizestr(b, sizeof b, in->ndim, in->size));
+  int64_t os[4] = {*n, *c, oh, ow};
+  if (__builtin_mul_overflow(oh + 1, *h, &r) || __builtin_mul_overflow(ow + 1, *w, &r) ||
+      dl_numel_checked(fn, 4, os) < 0)
+    return dl_error("%s: output size %lldx%lld is too large", fn, (long long)oh, (long long)ow);
+  return 0;
+}
+
+int nn_adaptive_pool2d_forward(const char *fn, dl_tensor *out, dl_tensor *indices,
+                               const dl_tensor *in, int64_t oh, int64_t ow) {
+  int64_t n, c, h, w;
+  int batched;
+  if (adaptive_setup(fn, in, oh, ow, &n, &c, &h, &w, &batched) < 0 ||
+      nn_check_type(fn, "output", out, in->dtype) < 0 ||
+      (indices && nn_check_type(fn, "indices", indices, DL_LONG) < 0))
+    return -1;
   dl_tensor xc;
-  if (contig(&xc, in) < 0) return -1;
-  int rc = resize4(fn, out, in->size[0], in->size[1], oh, ow);
-  if (rc == 0 && indices) rc = resize4(fn, indices, in->size[0], in->size[1], oh, ow);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, ADAPTIVE_FWD);
+  if (nn_contiguous(&xc, in) < 0) return -1;
+  int rc = resize_image(fn, out, batched, n, c, oh, ow);
+  if (rc == 0 && indices) rc = resize_image(fn, indices, batched, n, c, oh, ow);
+  if (rc == 0) {
+    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
+    int64_t *ix = indices ? dl_tensor_data(indices) : NULL;
+    if (in->dtype == DL_FLOAT) adaptive_pool2d_forward_float(y, ix, x, n * c, h, w, oh, ow);
+    else adaptive_pool2d_forward_double(y, ix, x, n * c, h, w, oh, ow);
+  }
   dl_tensor_free(&xc);
   return rc;
 }
 
-#define ADAPTIVE_AVG_BWD(T)                                                             \
-  do {                                                                                  \
-    const T *go = dl_tensor_data(&gc);                                                  \
-    T *gi = dl_tensor_data(gradIn);                                                     \
-    _Pragma("omp parallel for if (planes * h * w > PAR_MIN)")                           \
-    for (int64_t pl = 0; pl < planes; pl++) {                                           \
-      T *gp = gi + pl * h * w;                                                          \
-      memset(gp, 0, (size_t)(h * w) * sizeof(T));                                      \
-      for (int64_t oy = 0; oy < oh; oy++) {                                             \
-        int64_t hs = oy * h / oh, he = ((oy + 1) * h + oh - 1) / oh;                    \
-        for (int64_t ox = 0; ox < ow; ox++) {                                           \
-          int64_t ws = ox * w / ow, we = ((ox + 1) * w + ow - 1) / ow;                  \
-          T v = (T)(go[(pl * oh + oy) * ow + ox] / (double)((he - hs) * (we - ws)));    \
-          for (int64_t iy = hs; iy < he; iy++)                                          \
-            for (int64_t jx = ws; jx < we; jx++) gp[iy * w + jx] += v;                  \
-        }                                                                               \
-      }                                                                                 \
-    }                                                                                   \
-  } while (0)
-
-int nn_adaptive_pool2d_backward(dl_tensor *gradIn, const dl_tensor *in,
-                                const dl_tensor *gradOut, const dl_tensor *indices) {
-  const char *fn = "nn_adaptive_pool2d_backward";
-  char b[96];
-  if (check_4d(fn, in) < 0) return -1;
-  if (gradOut->ndim != 4 || gradOut->size[0] != in->size[0] || gradOut->size[1] != in->size[1])
-    return dl_error("%s: gradOutput of size %s does not match the input's planes", fn,
-                    dl_sizestr(b, sizeof b, gradOut->ndim, gradOut->size));
-  int64_t planes = in->size[0] * in->size[1], h = in->size[2], w = in->size[3];
-  int64_t oh = gradOut->size[2], ow = gradOut->size[3];
-  if (indices)
-    return index_backward(fn, gradIn, in, gradOut, indices, planes, h * w, oh * ow);
-  if (check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
-      check_type(fn, "gradInput", gradIn, in->dtype) < 0)
+int nn_adaptive_pool2d_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                                const dl_tensor *gradOut, const dl_tensor *indices,
+                                int64_t oh, int64_t ow) {
+  int64_t n, c, h, w;
+  int batched;
+  if (adaptive_setup(fn, in, oh, ow, &n, &c, &h, &w, &batched) < 0 ||
+      nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
+      check_image_size(fn, "gradOutput", gradOut, batched, n, c, oh, ow) < 0)
     return -1;
+  if (indices) return index_backward(fn, gradIn, in, gradOut, indices, n * c, h * w);
+  if (nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0) return -1;
   dl_tensor gc;
-  if (contig(&gc, gradOut) < 0) return -1;
-  int rc = dl_tensor_resize_contig(fn, gradIn, 4, in->size);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, ADAPTIVE_AVG_BWD);
+  if (nn_contiguous(&gc, gradOut) < 0) return -1;
+  int rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
+  if (rc == 0) {
+    void *gi = dl_tensor_data(gradIn), *go = dl_tensor_data(&gc);
+    if (in->dtype == DL_FLOAT) adaptive_avg_backward_float(gi, go, n * c, h, w, oh, ow);
+    else adaptive_avg_backward_double(gi, go, n * c, h, w, oh, ow);
+  }
   dl_tensor_free(&gc);
   return rc;
 }
@@ -457,10 +352,8 @@ int nn_adaptive_pool2d_backward(dl_tensor *gradIn, const dl_tensor *in,
 static int temporal_setup(const char *fn, const dl_tensor *in, int64_t kw, int64_t dw,
                           int64_t *n, int64_t *t, int64_t *d, int64_t *ot) {
   char b[96];
-  if (check_float(fn, "input", in) < 0) return -1;
-  if (in->ndim != 2 && in->ndim != 3)
-    return dl_error("%s: input of size %s, expected 2 (frames x features) or 3 dimensions",
-                    fn, dl_sizestr(b, sizeof b, in->ndim, in->size));
+  if (nn_check_float(fn, "input", in) < 0 || nn_check_ndim(fn, "input", in, 2, 3) < 0)
+    return -1;
   if (kw < 1 || dw < 1)
     return dl_error("%s: kernel width %lld and step %lld must be positive", fn, (long long)kw,
                     (long long)dw);
@@ -468,97 +361,69 @@ static int temporal_setup(const char *fn, const dl_tensor *in, int64_t kw, int64
   *t = in->size[in->ndim - 2];
   *d = in->size[in->ndim - 1];
   if (*t < kw)
-    return dl_error("%s: input of %lld frames is shorter than the kernel width %lld", fn,
-                    (long long)*t, (long long)kw);
+    return dl_error("%s: input of %lld frames is shorter than the window %lld (input size "
+                    "%s)", fn, (long long)*t, (long long)kw,
+                    dl_sizestr(b, sizeof b, in->ndim, in->size));
   *ot = (*t - kw) / dw + 1;
   return 0;
 }
 
-#define TMAX_FWD(T)                                                                     \
-  do {                                                                                  \
-    const T *x = dl_tensor_data(&xc);                                                   \
-    T *y = dl_tensor_data(out);                                                         \
-    int64_t *ix = dl_tensor_data(indices);                                              \
-    for (int64_t b = 0; b < n; b++)                                                     \
-      for (int64_t s = 0; s < ot; s++) {                                                \
-        const T *xw = x + (b * t + s * dw) * d;                                         \
-        T *ys = y + (b * ot + s) * d;                                                   \
-        int64_t *is = ix + (b * ot + s) * d;                                            \
-        for (int64_t j = 0; j < d; j++) {                                               \
-          T m = xw[j];                                                                  \
-          int64_t best = 0;                                                             \
-          for (int64_t k = 1; k < kw; k++) {                                            \
-            T v = xw[k * d + j];                                                        \
-            if (v > m || isnan(v)) m = v, best = k;                                     \
-          }                                                                             \
-          ys[j] = m;                                                                    \
-          is[j] = best + 1;                                                             \
-        }                                                                               \
-      }                                                                                 \
-  } while (0)
-
-int nn_temporal_maxpool_forward(dl_tensor *out, dl_tensor *indices, const dl_tensor *in,
-                                int64_t kw, int64_t dw) {
-  const char *fn = "nn_temporal_maxpool_forward";
+int nn_temporal_maxpool_forward(const char *fn, dl_tensor *out, dl_tensor *indices,
+                                const dl_tensor *in, int64_t kw, int64_t dw) {
   int64_t n, t, d, ot;
   if (temporal_setup(fn, in, kw, dw, &n, &t, &d, &ot) < 0 ||
-      check_type(fn, "output", out, in->dtype) < 0 ||
-      check_type(fn, "indices", indices, DL_LONG) < 0)
+      nn_check_type(fn, "output", out, in->dtype) < 0 ||
+      nn_check_type(fn, "indices", indices, DL_LONG) < 0)
     return -1;
   int64_t sz[3] = {n, ot, d};
   int nd = in->ndim;
   dl_tensor xc;
-  if (contig(&xc, in) < 0) return -1;
+  if (nn_contiguous(&xc, in) < 0) return -1;
   int rc = dl_tensor_resize_contig(fn, out, nd, sz + 3 - nd);
   if (rc == 0) rc = dl_tensor_resize_contig(fn, indices, nd, sz + 3 - nd);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, TMAX_FWD);
+  if (rc == 0) {
+    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
+    int64_t *ix = dl_tensor_data(indices);
+    if (in->dtype == DL_FLOAT) temporal_maxpool_forward_float(y, ix, x, n, t, d, ot, kw, dw);
+    else temporal_maxpool_forward_double(y, ix, x, n, t, d, ot, kw, dw);
+  }
   dl_tensor_free(&xc);
   return rc;
 }
 
-#define TMAX_BWD(T)                                                                     \
-  do {                                                                                  \
-    const T *go = dl_tensor_data(&gc);                                                  \
-    T *gi = dl_tensor_data(gradIn);                                                     \
-    const int64_t *ix = dl_tensor_data(&ic);                                            \
-    memset(gi, 0, (size_t)(n * t * d) * sizeof(T));                                     \
-    for (int64_t b = 0; b < n; b++)                                                     \
-      for (int64_t s = 0; s < ot; s++)                                                  \
-        for (int64_t j = 0; j < d; j++) {                                               \
-          int64_t o = (b * ot + s) * d + j;                                             \
-          gi[(b * t + s * dw + ix[o] - 1) * d + j] += go[o];                            \
-        }                                                                               \
-  } while (0)
-
-int nn_temporal_maxpool_backward(dl_tensor *gradIn, const dl_tensor *in,
+int nn_temporal_maxpool_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
                                  const dl_tensor *gradOut, const dl_tensor *indices,
                                  int64_t kw, int64_t dw) {
-  const char *fn = "nn_temporal_maxpool_backward";
   int64_t n, t, d, ot;
-  if (temporal_setup(fn, in, kw, dw, &n, &t, &d, &ot) < 0 ||
-      check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
-      check_type(fn, "gradInput", gradIn, in->dtype) < 0 ||
-      check_type(fn, "indices", indices, DL_LONG) < 0 ||
-      check_like(fn, "gradOutput", gradOut, indices) < 0)
+  if (temporal_setup(fn, in, kw, dw, &n, &t, &d, &ot) < 0) return -1;
+  int64_t sz[3] = {n, ot, d};
+  int nd = in->ndim;
+  if (nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
+      nn_check_size(fn, "gradOutput", gradOut, nd, sz + 3 - nd) < 0 ||
+      nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0 ||
+      nn_check_type(fn, "indices", indices, DL_LONG) < 0 ||
+      nn_check_samesize(fn, "indices", indices, gradOut) < 0)
     return -1;
-  if (dl_tensor_numel(indices) != n * ot * d)
-    return dl_error("%s: indices have %lld elements, expected %lld (run forward first)", fn,
-                    (long long)dl_tensor_numel(indices), (long long)(n * ot * d));
   dl_tensor gc, ic;
-  if (contig(&gc, gradOut) < 0) return -1;
-  if (contig(&ic, indices) < 0) {
+  if (nn_contiguous(&gc, gradOut) < 0) return -1;
+  if (nn_contiguous(&ic, indices) < 0) {
     dl_tensor_free(&gc);
     return -1;
   }
-  const int64_t *ixp = dl_tensor_data(&ic);
+  const int64_t *ix = dl_tensor_data(&ic);
   int rc = 0;
   for (int64_t i = 0; i < n * ot * d; i++)
-    if (ixp[i] < 1 || ixp[i] > kw) {
-      rc = dl_error("%s: index %lld out of range 1..%lld", fn, (long long)ixp[i], (long long)kw);
+    if (ix[i] < 1 || ix[i] > kw) {
+      rc = dl_error("%s: index %lld out of range 1..%lld (run forward first)", fn,
+                    (long long)ix[i], (long long)kw);
       break;
     }
   if (rc == 0) rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
-  if (rc == 0) DL_DISPATCH_FLOAT(in->dtype, TMAX_BWD);
+  if (rc == 0) {
+    void *gi = dl_tensor_data(gradIn), *go = dl_tensor_data(&gc);
+    if (in->dtype == DL_FLOAT) temporal_maxpool_backward_float(gi, go, ix, n, t, d, ot, dw);
+    else temporal_maxpool_backward_double(gi, go, ix, n, t, d, ot, dw);
+  }
   dl_tensor_free(&gc);
   dl_tensor_free(&ic);
   return rc;

@@ -65,6 +65,19 @@ int nn_check_vec(const char *fn, const char *what, const dl_tensor *t, int64_t n
   return 0;
 }
 
+int nn_check_image(const char *fn, const char *what, const dl_tensor *t, int64_t planes) {
+  char b[96];
+  if (nn_check_float(fn, what, t) < 0) return -1;
+  if (t->ndim != 3 && t->ndim != 4)
+    return dl_error("%s: %s of size %s, expected 3D (C x H x W) or 4D (N x C x H x W)", fn,
+                    what, dl_sizestr(b, sizeof b, t->ndim, t->size));
+  int64_t c = t->size[t->ndim - 3];
+  if (planes > 0 && c != planes)
+    return dl_error("%s: %s of size %s has %lld planes, expected %lld", fn, what,
+                    dl_sizestr(b, sizeof b, t->ndim, t->size), (long long)c, (long long)planes);
+  return 0;
+}
+
 int nn_contiguous(dl_tensor *dst, const dl_tensor *src) {
   dl_tensor_init(dst, src->dtype);
   return op_contiguous(dst, src);

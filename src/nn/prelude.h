@@ -35,6 +35,9 @@ int nn_check_count(const char *fn, const char *what, const dl_tensor *t, int64_t
                    const char *likewhat, const dl_tensor *like);
 /* t (when not NULL) is a vector of n elements of type dt (weights, biases, statistics). */
 int nn_check_vec(const char *fn, const char *what, const dl_tensor *t, int64_t n, dl_dtype dt);
+/* t is a Float or Double image, C x H x W or a batch N x C x H x W, of planes planes
+   (any number when planes is 0). */
+int nn_check_image(const char *fn, const char *what, const dl_tensor *t, int64_t planes);
 
 /* dst becomes a contiguous version of src: a view of it when src already is contiguous,
    a copy otherwise. Free it with dl_tensor_free. */
