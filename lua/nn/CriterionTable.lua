@@ -8,20 +8,20 @@ local CriterionTable, parent = torch.class('nn.CriterionTable', 'nn.Module')
 function CriterionTable:__init(criterion)
    parent.__init(self)
    if type(criterion) ~= 'table' or not torch.isTypeOf(criterion, 'nn.Criterion') then
-      error('nn.CriterionTable: expected an nn.Criterion, got ' .. torch.type(criterion), 2)
+      self:_error('expected an nn.Criterion, got %s', torch.type(criterion))
    end
    self.criterion = criterion
    self.gradInput = {criterion.gradInput}
 end
 
-local function check(input)
+local function check(self, input)
    if type(input) ~= 'table' or torch.isTensor(input) or #input < 2 then
-      error('nn.CriterionTable: expected a table {input, target}, got ' .. torch.type(input), 3)
+      self:_error('expected a table {input, target}, got %s', torch.type(input))
    end
 end
 
 function CriterionTable:updateOutput(input)
-   check(input)
+   check(self, input)
    self.output = self.criterion:updateOutput(table.unpack(input))
    return self.output
 end
@@ -29,7 +29,7 @@ end
 -- The criterion's gradient; its gradInput may be a new tensor each call, so the table is
 -- refreshed.
 function CriterionTable:updateGradInput(input, gradOutput)
-   check(input)
+   check(self, input)
    self.gradInput[1] = self.criterion:updateGradInput(table.unpack(input))
    return self.gradInput
 end

@@ -15,18 +15,17 @@ end
 
 function L1Hinge:_check(input, y)
    if type(input) ~= 'table' or torch.isTensor(input) or #input ~= 2 then
-      error('nn.L1HingeEmbeddingCriterion: expected a pair of tensors {x1, x2}, got '
-            .. torch.type(input), 3)
+      self:_error('expected a pair of tensors {x1, x2}, got %s', torch.type(input))
    end
-   nn.utils.checkFloatTensor(self, input[1], 'input[1]')
-   nn.utils.checkFloatTensor(self, input[2], 'input[2]')
+   self:_checkFloat(input[1], 'input[1]')
+   self:_checkFloat(input[2], 'input[2]')
    if input[1]:nElement() ~= input[2]:nElement() then
-      error(string.format('nn.L1HingeEmbeddingCriterion: inputs of sizes %s and %s differ',
-                          nn.utils.sizestr(input[1]), nn.utils.sizestr(input[2])), 3)
+      self:_error('inputs of sizes %s and %s differ', nn.utils.sizestr(input[1]),
+                  nn.utils.sizestr(input[2]))
    end
    if torch.isTensor(y) and y:nElement() == 1 then y = y:view(1)[1] end
    if y ~= 1 and y ~= -1 then
-      error('nn.L1HingeEmbeddingCriterion: the label must be 1 or -1, got ' .. tostring(y), 3)
+      self:_error('the label must be 1 or -1, got %s', tostring(y))
    end
    return input[1], input[2], y
 end

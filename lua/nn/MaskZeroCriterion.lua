@@ -9,10 +9,10 @@ local MaskZeroCriterion, parent = torch.class('nn.MaskZeroCriterion', 'nn.Criter
 function MaskZeroCriterion:__init(criterion, nInputDim)
    parent.__init(self)
    if not torch.isTypeOf(criterion, 'nn.Criterion') then
-      error('nn.MaskZeroCriterion: expected a criterion, got ' .. torch.type(criterion), 2)
+      self:_error('expected a criterion, got %s', torch.type(criterion))
    end
    if math.type(nInputDim) ~= 'integer' or nInputDim < 0 then
-      error('nn.MaskZeroCriterion: nInputDim must be a non-negative integer, got ' .. tostring(nInputDim), 2)
+      self:_error('nInputDim must be a non-negative integer, got %s', tostring(nInputDim))
    end
    self.criterion, self.nInputDim = criterion, nInputDim
    self._idx = torch.LongTensor()

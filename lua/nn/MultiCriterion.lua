@@ -11,9 +11,10 @@ function MultiCriterion:__init()
    self.weights = {}
 end
 
+-- add(criterion [, weight]) and the listing are ParallelCriterion's too.
 function MultiCriterion:add(criterion, weight)
    if type(criterion) ~= 'table' or not criterion.updateOutput then
-      error('nn.MultiCriterion:add: expected a criterion, got ' .. torch.type(criterion), 2)
+      self:_error('add: expected a criterion, got %s', torch.type(criterion))
    end
    weight = weight or 1
    table.insert(self.criterions, criterion)

@@ -15,13 +15,12 @@ end
 
 -- Input and target as batches (frames x n), and the labels of each frame as a Lua list.
 function MLM:_frames(input, target)
-   nn.utils.checkFloatTensor(self, input)
+   self:_checkFloat(input)
    local d = input:dim()
    if (d ~= 1 and d ~= 2) or not torch.isTensor(target) or target:dim() ~= d
       or target:nElement() ~= input:nElement() then
-      error(string.format('nn.MultiLabelMarginCriterion: input of size %s and target of size '
-                          .. '%s, expected n and n, or batch x n and batch x n',
-                          nn.utils.sizestr(input), nn.utils.sizestr(target)), 3)
+      self:_error('input of size %s and target of size %s, expected n and n, or batch x n '
+                  .. 'and batch x n', nn.utils.sizestr(input), nn.utils.sizestr(target))
    end
    local n = input:size(d)
    local x = input:contiguous():view(-1, n)
@@ -33,8 +32,7 @@ function MLM:_frames(input, target)
          local y = t[f][k]
          if y == 0 then break end
          if y < 0 or y > n or y ~= math.floor(y) then
-            error(string.format('nn.MultiLabelMarginCriterion: target %s of frame %d is not a '
-                                .. 'class in 1..%d', tostring(y), f, n), 3)
+            self:_error('target %s of frame %d is not a class in 1..%d', tostring(y), f, n)
          end
          list[#list + 1] = math.tointeger(y)
       end

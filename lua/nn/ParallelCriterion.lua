@@ -3,6 +3,7 @@
 --   pc = nn.ParallelCriterion():add(nn.ClassNLLCriterion()):add(nn.MSECriterion(), 0.5)
 --   loss = pc:forward({scores, values}, {classes, wanted})
 -- gradInput is a table: gradInput[i] is weight_i times criterion i's gradInput.
+require 'nn.MultiCriterion'
 local ParallelCriterion, parent = torch.class('nn.ParallelCriterion', 'nn.Criterion')
 local utils = nn.utils
 
@@ -14,24 +15,23 @@ function ParallelCriterion:__init(repeatTarget)
    self.repeatTarget = repeatTarget
 end
 
-function ParallelCriterion:add(criterion, weight)
-   if type(criterion) ~= 'table' or not criterion.updateOutput then
-      error('nn.ParallelCriterion:add: expected a criterion, got ' .. torch.type(criterion), 2)
-   end
-   weight = weight or 1
-   table.insert(self.criterions, criterion)
-   table.insert(self.weights, weight)
-   return self
+ParallelCriterion.add = nn.MultiCriterion.add
+
+-- "torch.DoubleTensor", or "a table of 1" for a table (maybe too short).
+local function describe(v)
+   if type(v) == 'table' and not torch.isTensor(v) then return 'a table of ' .. #v end
+   return torch.type(v)
 end
 
+-- A table of an input per criterion (a target per criterion too, unless repeatTarget).
 local function check(self, input, target)
-   if type(input) ~= 'table' or torch.isTensor(input) then
-      error(string.format('%s: input must be a table of %d inputs, got %s', torch.type(self),
-                          #self.criterions, torch.type(input)), 3)
+   local n = #self.criterions
+   if type(input) ~= 'table' or torch.isTensor(input) or #input < n then
+      self:_error('input must be a table of %d inputs, got %s', n, describe(input))
    end
-   if not self.repeatTarget and (type(target) ~= 'table' or torch.isTensor(target)) then
-      error(string.format('%s: target must be a table of %d targets (or use repeatTarget), got %s',
-                          torch.type(self), #self.criterions, torch.type(target)), 3)
+   if not self.repeatTarget and (type(target) ~= 'table' or torch.isTensor(target) or #target < n) then
+      self:_error('target must be a table of %d targets (or use repeatTarget), got %s', n,
+                  describe(target))
    end
 end
 
@@ -56,12 +56,6 @@ function ParallelCriterion:updateGradInput(input, target)
    return self.gradInput
 end
 
-function ParallelCriterion:__tostring__()
-   local parts = {}
-   for i, c in ipairs(self.criterions) do
-      parts[i] = string.format('  (%d) %g * %s', i, self.weights[i], tostring(c))
-   end
-   return torch.type(self) .. ' {\n' .. table.concat(parts, '\n') .. '\n}'
-end
+ParallelCriterion.__tostring__ = nn.MultiCriterion.__tostring__
 
 return ParallelCriterion

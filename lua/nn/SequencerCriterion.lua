@@ -9,7 +9,7 @@ local SequencerCriterion, parent = torch.class('nn.SequencerCriterion', 'nn.Crit
 function SequencerCriterion:__init(criterion, sizeAverage)
    parent.__init(self)
    if not torch.isTypeOf(criterion, 'nn.Criterion') then
-      error('nn.SequencerCriterion: expected a criterion, got ' .. torch.type(criterion), 2)
+      self:_error('expected a criterion, got %s', torch.type(criterion))
    end
    self.criterion = criterion
    self.sizeAverage = sizeAverage or false

@@ -11,10 +11,7 @@ local SCNLL, parent = torch.class('nn.SpatialClassNLLCriterion', 'nn.Criterion')
 function SCNLL:__init(weights, sizeAverage)
    parent.__init(self)
    if sizeAverage ~= nil then self.sizeAverage = sizeAverage else self.sizeAverage = true end
-   if weights ~= nil and not (torch.isTensor(weights) and weights:dim() == 1) then
-      error('nn.SpatialClassNLLCriterion: weights must be a 1D tensor, got '
-            .. torch.type(weights), 2)
-   end
+   self:_checkWeights(weights)
    self.weights = weights
    self.totalWeight = 0
 end
@@ -22,12 +19,11 @@ end
 -- Input as N x C x H x W, the target as N x 1 x H x W LongTensor indices, checked; and
 -- the weight of every pixel (N x 1 x H x W, in the input's type).
 function SCNLL:_prepare(input, target)
-   nn.utils.checkFloatTensor(self, input)
+   self:_checkFloat(input)
    local d = input:dim()
    local function bad()
-      error(string.format('nn.SpatialClassNLLCriterion: input of size %s and target of size '
-                          .. '%s, expected N x C x H x W and N x H x W (or C x H x W and H x W)',
-                          nn.utils.sizestr(input), nn.utils.sizestr(target)), 4)
+      self:_error('input of size %s and target of size %s, expected N x C x H x W and N x H x W '
+                  .. '(or C x H x W and H x W)', nn.utils.sizestr(input), nn.utils.sizestr(target))
    end
    if (d ~= 3 and d ~= 4) or not torch.isTensor(target) or target:dim() ~= d - 1 then bad() end
    local x = d == 4 and input or input:view(1, input:size(1), input:size(2), input:size(3))
@@ -36,15 +32,13 @@ function SCNLL:_prepare(input, target)
       bad()
    end
    if self.weights and self.weights:nElement() ~= c then
-      error(string.format('nn.SpatialClassNLLCriterion: weights of size %s for %d classes',
-                          nn.utils.sizestr(self.weights), c), 4)
+      self:_error('weights of size %s for %d classes', nn.utils.sizestr(self.weights), c)
    end
    local t = target:contiguous():view(n, 1, h, w)
    if torch.type(t) ~= 'torch.LongTensor' then t = t:long() end
    local lo, hi = t:min(), t:max()
    if lo < 1 or hi > c then
-      error(string.format('nn.SpatialClassNLLCriterion: target %d out of range [1, %d]',
-                          lo < 1 and lo or hi, c), 4)
+      self:_error('target %d out of range [1, %d]', lo < 1 and lo or hi, c)
    end
    local pw
    if self.weights then
@@ -66,6 +60,7 @@ end
 
 function SCNLL:updateGradInput(input, target)
    local x, t, pw = self:_prepare(input, target)
+   self:_checkGradType(input)
    local total = pw:sum()
    if self.sizeAverage and total ~= 0 then pw:div(total) end
    self.gradInput:resizeAs(x):zero():scatter(2, t, pw:mul(-1))

@@ -10,19 +10,17 @@ local WeightedMSECriterion, parent = torch.class('nn.WeightedMSECriterion', 'nn.
 
 function WeightedMSECriterion:__init(w)
    parent.__init(self)
-   if not torch.isTensor(w) then
-      error('nn.WeightedMSECriterion: weight must be a tensor, got ' .. torch.type(w), 2)
-   end
+   if not torch.isTensor(w) then self:_error('weight must be a tensor, got %s', torch.type(w)) end
    self.weight = w:clone()
    self.buffer = torch.Tensor()
 end
 
 -- The target times the weights, in self.buffer.
 function WeightedMSECriterion:_weighted(input, target)
-   nn.utils.checkFloatTensor(self, input)
+   self:_checkFloat(input)
    if not torch.isTensor(target) or target:nElement() ~= input:nElement() then
-      error(string.format('nn.WeightedMSECriterion: target of size %s, expected the input '
-                          .. 'size %s', nn.utils.sizestr(target), nn.utils.sizestr(input)), 3)
+      self:_error('target of size %s, expected the input size %s', nn.utils.sizestr(target),
+                  nn.utils.sizestr(input))
    end
    local w = self.weight
    self.buffer = self.buffer or input.new()
@@ -32,9 +30,8 @@ function WeightedMSECriterion:_weighted(input, target)
    elseif w:nElement() == input:nElement() then
       self.buffer:cmul(w:view(input:size()))
    else
-      error(string.format('nn.WeightedMSECriterion: weight of size %s fits neither an input '
-                          .. 'of size %s nor its samples', nn.utils.sizestr(w),
-                          nn.utils.sizestr(input)), 3)
+      self:_error('weight of size %s fits neither an input of size %s nor its samples',
+                  nn.utils.sizestr(w), nn.utils.sizestr(input))
    end
    return self.buffer
 end
