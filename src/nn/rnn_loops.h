@@ -102,13 +102,22 @@ static void FN(lstm_backward)(T *gx, T *gh0, T *gc0, T *dg, const T *c0, const T
   FN(gemm)(0, 0, steps * B, D, G, 1, dg, G, w, ldw, 0, gx, D);
 }
 
-/* gb[j] += scale * sum over rows of d[r * ld + j] */
+/* gb[j] += scale * sum over rows of d[r * ld + j]. Rows are read in order, a block of
+   columns at a time, into double sums: walking down a column would touch a cache line per
+   element. */
 static void FN(colsum)(T *gb, const T *d, int64_t rows, int64_t n, int64_t ld, double scale) {
+  enum { BLOCK = 256 };
+  const int64_t nblocks = (n + BLOCK - 1) / BLOCK;
 #pragma omp parallel for if (rows * n >= NN_GRAIN)
-  for (int64_t j = 0; j < n; j++) {
-    double s = 0;
-    for (int64_t r = 0; r < rows; r++) s += d[r * ld + j];
-    gb[j] += (T)(scale * s);
+  for (int64_t k = 0; k < nblocks; k++) {
+    const int64_t j0 = k * BLOCK, w = n - j0 < BLOCK ? n - j0 : BLOCK;
+    double acc[BLOCK] = {0};
+    for (int64_t r = 0; r < rows; r++) {
+      const T *dr = d + r * ld + j0;
+#pragma omp simd
+      for (int64_t j = 0; j < w; j++) acc[j] += dr[j];
+    }
+    for (int64_t j = 0; j < w; j++) gb[j0 + j] += (T)(scale * acc[j]);
   }
 }
 

@@ -1,0 +1,150 @@
+-- A character-level language model on the licence texts every Debian machine has
+-- (/usr/share/common-licenses): embedding, two SeqLSTM (or SeqGRU) layers, Linear,
+-- cross-entropy; truncated backpropagation through time with the state carried from batch
+-- to batch, Adam with gradient clipping, held-out loss, then sampling with a temperature.
+--   dlua scripts/train_char_lm.lua [--steps 300] [--model lstm|gru] [--temperature 0.8]
+require 'torch'
+require 'nn'
+require 'nn.rnn'
+require 'optim'
+require 'dl'
+local lfs = require 'lfs'
+
+local cmd = torch.CmdLine()
+cmd:text('Train a character-level language model on /usr/share/common-licenses.')
+cmd:option('--data', '/usr/share/common-licenses', 'folder of text files (regular files only)')
+cmd:option('--model', 'lstm', 'lstm or gru')
+cmd:option('--embed', 64, 'embedding size')
+cmd:option('--hidden', 256, 'hidden units per layer')
+cmd:option('--seq', 64, 'steps of backpropagation through time')
+cmd:option('--batch', 32, 'parallel streams of text')
+cmd:option('--steps', 300, 'training steps')
+cmd:option('--lr', 2e-3, 'Adam learning rate')
+cmd:option('--clip', 5, 'global gradient norm clip')
+cmd:option('--evalEvery', 100, 'steps between held-out evaluations')
+cmd:option('--sample', 300, 'characters to sample at the end (0: none)')
+cmd:option('--temperature', 0.8, 'sampling temperature')
+cmd:option('--prime', 'The ', 'text the sample starts from')
+cmd:option('--seed', 1, 'seed')
+cmd:option('--threads', 0, 'threads (0: the default)')
+local opt = cmd:parse(arg or {})
+torch.manualSeed(opt.seed)
+if opt.threads > 0 then torch.setnumthreads(opt.threads) end
+torch.setdefaulttensortype('torch.FloatTensor')
+
+-- ---- data: the regular files, in name order, as one string; a vocabulary of its bytes --
+local names = {}
+for name in paths.files(opt.data) do
+   local p = paths.concat(opt.data, name)
+   if name:sub(1, 1) ~= '.' and paths.filep(p) and not paths.dirp(p) and
+      lfs.symlinkattributes(p, 'mode') == 'file' then
+      names[#names + 1] = p
+   end
+end
+table.sort(names)
+local parts = {}
+for _, p in ipairs(names) do
+   local f = assert(io.open(p, 'rb'))
+   parts[#parts + 1] = f:read('a')
+   f:close()
+end
+local text = table.concat(parts, '\n')
+local vocab, index = {}, {}
+for c in text:gmatch('.') do
+   if not index[c] then vocab[#vocab + 1] = c; index[c] = true end
+end
+table.sort(vocab)
+for i, c in ipairs(vocab) do index[c] = i end
+local V = #vocab
+local codes = torch.LongTensor(#text)
+for i = 1, #text do codes[i] = index[text:sub(i, i)] end
+local ntrain = math.floor(#text * 0.9)
+print(string.format('%d files, %d characters, vocabulary %d; %d for training, %d held out',
+                    #names, #text, V, ntrain, #text - ntrain))
+
+-- B parallel streams, one per column: step t of every stream is row t.
+local function streams(data, B)
+   local L = math.floor(data:size(1) / B)
+   return data:narrow(1, 1, L * B):view(B, L):t():contiguous()
+end
+local trainS = streams(codes:narrow(1, 1, ntrain), opt.batch)
+local validS = streams(codes:narrow(1, ntrain + 1, #text - ntrain), opt.batch)
+
+-- ---- model -----------------------------------------------------------------------------
+local Seq = opt.model == 'gru' and nn.SeqGRU or nn.SeqLSTM
+local rnn1, rnn2 = Seq(opt.embed, opt.hidden), Seq(opt.hidden, opt.hidden)
+local model = nn.Sequential()
+   :add(nn.LookupTable(V, opt.embed))
+   :add(rnn1):add(rnn2)
+   :add(nn.View(-1, opt.hidden))
+   :add(nn.Linear(opt.hidden, V))
+rnn1:remember('both'); rnn2:remember('both') -- truncated BPTT: each batch continues the last
+local criterion = nn.CrossEntropyCriterion()
+local params, grads = model:getParameters()
+print(model)
+print(string.format('%d parameters', params:nElement()))
+
+local function forget() rnn1:forget(); rnn2:forget() end
+
+-- Mean loss over a stream tensor, from a fresh state.
+local function evaluate(S)
+   model:evaluate(); forget()
+   local total, n = 0, 0
+   for i = 1, S:size(1) - opt.seq, opt.seq do
+      local x, y = S:narrow(1, i, opt.seq), S:narrow(1, i + 1, opt.seq)
+      total = total + criterion:forward(model:forward(x), y:reshape(y:nElement()))
+      n = n + 1
+   end
+   model:training(); forget()
+   return total / math.max(n, 1)
+end
+
+local function rss()
+   local f = io.open('/proc/self/status')
+   if not f then return 0 end
+   local s = f:read('a'); f:close()
+   return tonumber(s:match('VmRSS:%s*(%d+)')) / 1024
+end
+
+-- ---- training ----------------------------------------------------------------------------
+local state, pos = {learningRate = opt.lr}, 1
+local timer = torch.Timer()
+for step = 1, opt.steps do
+   if pos + opt.seq >= trainS:size(1) then pos = 1; forget() end
+   local x, y = trainS:narrow(1, pos, opt.seq), trainS:narrow(1, pos + 1, opt.seq)
+   pos = pos + opt.seq
+   local target = y:reshape(y:nElement())
+   local function feval()
+      grads:zero()
+      local out = model:forward(x)
+      local loss = criterion:forward(out, target)
+      model:backward(x, criterion:backward(out, target))
+      dl.clipGradNorm(grads, opt.clip)
+      return loss, grads
+   end
+   local _, loss = optim.adam(feval, params, state)
+   if step % 20 == 0 or step == 1 then
+      print(string.format('step %4d  loss %.4f  %.0f chars/s  RSS %.0f MB', step, loss[1],
+                          step * opt.seq * opt.batch / timer:time().real, rss()))
+   end
+   if step % opt.evalEvery == 0 or step == opt.steps then
+      print(string.format('step %4d  held-out loss %.4f', step, evaluate(validS)))
+   end
+end
+
+-- ---- sampling: one character at a time, the state carried by the SeqLSTMs --------------------
+if opt.sample > 0 then
+   model:evaluate(); forget()
+   local out, last = {opt.prime}, nil
+   for c in opt.prime:gmatch('.') do
+      last = model:forward(torch.LongTensor{{index[c] or 1}})
+   end
+   for _ = 1, opt.sample do
+      local p = nn.SoftMax():forward(last:view(V) / opt.temperature)
+      local c = torch.multinomial(p:double(), 1)[1]
+      out[#out + 1] = vocab[c]
+      last = model:forward(torch.LongTensor{{c}})
+   end
+   print('--- sample (temperature ' .. opt.temperature .. ') ---')
+   print(table.concat(out))
+end
