@@ -36,12 +36,7 @@ function Criterion:type(tname, tensorCache)
       local g = torch.isTensor(self.gradInput) and self.gradInput or self.gradInput[1]
       return torch.isTensor(g) and g:type() or torch.getdefaulttensortype()
    end
-   tensorCache = tensorCache or {}
-   for key, param in pairs(self) do
-      if key ~= '_type' then self[key] = utils.recursiveType(param, tname, tensorCache) end
-   end
-   self._type = tname
-   return self
+   return nn.Module.type(self, tname, tensorCache) -- converts every field, as a module's
 end
 
 function Criterion:float()
