@@ -40,6 +40,8 @@ end
 print('rss', seen[2], seen[10])
 ]]
 
+local H = require 'spec.helpers'
+
 describe('recurrent training memory', function()
   it('stays within 10% of epoch 2 after 10 epochs', function()
     local path = os.tmpname()
@@ -48,13 +50,10 @@ describe('recurrent training memory', function()
     w:close()
     -- AddressSanitizer's quarantine fills over the first epochs and reads as growth
     local asan = os.getenv('ASAN_OPTIONS')
-    local env = asan and ("ASAN_OPTIONS='" .. asan .. ":quarantine_size_mb=0' ") or ''
-    local f = assert(io.popen(env .. 'lua5.4 ' .. path .. ' 2>&1'))
-    local out = f:read('a')
-    f:close()
+    local out, code, msg = H.run_driver(path, asan and ("ASAN_OPTIONS='" .. asan .. ":quarantine_size_mb=0'"))
     os.remove(path)
     local e2, e10 = out:match('rss%s+(%d+)%s+(%d+)')
-    assert(e2, out)
+    assert(code == 0 and e2, msg)
     e2, e10 = tonumber(e2), tonumber(e10)
     assert(e10 <= e2 * 1.10, ('RSS %d kB after epoch 2, %d kB after epoch 10'):format(e2, e10))
   end)
