@@ -10,16 +10,8 @@
 #include "prelude.h"
 
 /* Typed loops: pw_forward_float, pw_forward_double, ... */
-#define T float
-#define FN(name) name##_float
-#include "loss_loops.h"
-#undef FN
-#undef T
-#define T double
-#define FN(name) name##_double
-#include "loss_loops.h"
-#undef FN
-#undef T
+#define NN_LOOPS "loss_loops.h"
+#include "float_loops.h"
 
 /* Calls name_float or name_double after dt (checked to be one of them); the arguments
    are data() pointers and numbers, which convert to either signature. */

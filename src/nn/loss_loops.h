@@ -1,6 +1,7 @@
 /* The typed loops of loss.c, as plain functions. loss.c includes this file once per
-   floating type, with T the element type (float or double) and FN(name) the function's
-   name for it (name_float, name_double); nothing else from the includer is used. Operands
+   floating type (through float_loops.h), with T the element type (float or double) and
+   FN(name) the function's name for it (name_float, name_double); nothing else from the
+   includer is used. Operands
    arrive contiguous and checked, absent optional ones as NULL; targets of the class
    criteria as 0-based class indices (-1: ignored). Sums are accumulated in double. */
 
