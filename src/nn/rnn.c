@@ -10,8 +10,8 @@
 
 #include <cblas.h>
 #include <limits.h>
+#include <math.h>
 #include <string.h>
-#include <tgmath.h> /* exp and tanh pick the float or double version from T */
 
 #include "prelude.h"
 
@@ -44,24 +44,17 @@ static inline float fast_expf(float x) {
    a gate's value needs. */
 static inline float fast_tanhf(float v) { return 2.0f / (1.0f + fast_expf(-2.0f * v)) - 1.0f; }
 
-#define T float
-#define FN(name) name##_float
-#define GEMM cblas_sgemm
-#define EXP fast_expf
-#define TANH fast_tanhf
-#include "rnn_loops.h"
+/* The BLAS product, exp and tanh for the loops' element type T (set by float_loops.h). */
+static inline double exp_double(double v) { return exp(v); }
+static inline double tanh_double(double v) { return tanh(v); }
+#define GEMM _Generic((T)0, float: cblas_sgemm, default: cblas_dgemm)
+#define EXP _Generic((T)0, float: fast_expf, default: exp_double)
+#define TANH _Generic((T)0, float: fast_tanhf, default: tanh_double)
+#define NN_LOOPS "rnn_loops.h"
+#include "float_loops.h"
 #undef TANH
 #undef EXP
-#undef GEMM
-#undef FN
-#undef T
-#define T double
-#define FN(name) name##_double
-#define GEMM cblas_dgemm
-#define EXP exp
-#define TANH tanh
-#include "rnn_loops.h"
-#undef TANH
+#undef GEMMANH
 #undef EXP
 #undef GEMM
 #undef FN

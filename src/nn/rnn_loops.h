@@ -1,7 +1,7 @@
 /* The typed loops of rnn.c, as plain functions. rnn.c includes this file once per
-   floating type, with T the element type and FN(name) the function's name for it
-   (name_float, name_double); GEMM(...) is cblas_sgemm or cblas_dgemm, EXP and TANH the
-   exponential and tanh for T (vectorisable ones for float). Every pointer is
+   floating type through float_loops.h, with T the element type and FN(name) the function's
+   name for it (name_float, name_double); GEMM is cblas_sgemm or cblas_dgemm, EXP and TANH
+   the exponential and tanh for T (vectorisable ones for float). Every pointer is
    to contiguous data whose sizes rnn.c has checked; NULL h0/c0/mask/gradHT/gradCT mean
    zeros (or no mask). Sizes fit BLAS's int (checked there too).
 
