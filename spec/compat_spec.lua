@@ -129,6 +129,14 @@ describe('dlua executable globals', function()
       assert.are.equal('nil\n', run('print(not_a_global)'))
    end)
 
+   it('has Penlight\'s path, stringx and tablex as th had them (when lua-penlight is installed)', function()
+      local ok = pcall(require, 'pl.path')
+      if not ok then return end
+      assert.are.equal('nil\n', run('print(rawget(_G,"path"))'))
+      assert.are.equal('a/b.t7\ttrue\tfalse\n', run('print(path.join("a", "b.t7"), path.exists("/") ~= false, path.exists("/no/such/file"))'))
+      assert.are.equal('table\ttable\n', run('print(type(stringx), type(tablex))'))
+   end)
+
    it('plain lua5.4 with require "torch" stays clean', function()
       local f = assert(io.popen([[lua5.4 -e 'package.path="./lua/?.lua;./lua/?/init.lua;"..package.path; package.cpath="./]]
          .. (DLUA:match('^(.*)/dlua$') or '.') .. [[/lua/?.so;"..package.cpath; require "torch"; print(unpack, setfenv, getmetatable(_G), rawget(_G, "paths"))' 2>&1]]))

@@ -6,6 +6,12 @@ require 'dlua.compat'
 
 local lazy = {paths = 'paths', sys = 'sys', xlua = 'xlua'}
 
+-- Penlight's modules, which th put in the globals (trepl requires 'pl', whose lazy
+-- globals these are): char-rnn and others call path.join and path.exists. They are
+-- loaded only when Penlight (Debian's lua-penlight) is installed; otherwise the name
+-- reads as nil, as before.
+local optional = {path = 'pl.path', stringx = 'pl.stringx', tablex = 'pl.tablex'}
+
 local mt = getmetatable(_G)
 if mt == nil then
    mt = {}
@@ -22,9 +28,17 @@ mt.__index = function(t, k)
       rawset(t, k, m)
       return m
    end
+   name = optional[k]
+   if name ~= nil then
+      local ok, m = pcall(require, name)
+      if ok then
+         rawset(t, k, m)
+         return m
+      end
+   end
    if type(previous) == 'function' then return previous(t, k) end
    if type(previous) == 'table' then return previous[k] end
    return nil
 end
 
-return {lazy = lazy}
+return {lazy = lazy, optional = optional}
