@@ -116,6 +116,7 @@ void lt_open_normalization(lua_State *L); /* normalization kernels: lt_normaliza
 void lt_open_embedding(lua_State *L); /* lookup-table kernels into torch._nn: lt_embedding.c */
 void lt_open_maxmin(lua_State *L);  /* nn.Max and nn.Min kernels into torch._nn: lt_maxmin.c */
 void lt_open_rnn(lua_State *L);     /* LSTM and GRU kernels into torch._nn: lt_rnn.c */
+void lt_open_attention(lua_State *L); /* fused attention kernels into torch._nn: lt_attention.c */
 void lt_open_conv(lua_State *L);    /* convolution kernels into torch._nn: lt_conv.c */
 void lt_open_pool(lua_State *L);    /* pooling kernels into torch._nn: lt_pool.c */
 void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._optim: lt_optim.c */

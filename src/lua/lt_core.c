@@ -333,6 +333,7 @@ static const struct {
     OPEN(lt_open_maxmin),
     OPEN(lt_open_pool),
     OPEN(lt_open_bitwise), OPEN(lt_open_signal), OPEN(lt_open_histogram), OPEN(lt_open_dimwise),
+    OPEN(lt_open_attention),
 };
 
 int luaopen_torch_core(lua_State *L) {

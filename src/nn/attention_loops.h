@@ -1,0 +1,89 @@
+/* The typed loops of attention.c, as plain functions, included once per floating type
+   (T the element type, FN(name) the function's name for it; GEMM is cblas_sgemm or
+   cblas_dgemm, EXP exp or expf). Every pointer is to contiguous data whose sizes
+   attention.c has checked (and that fit BLAS's int); work holds two T x S blocks. mask_all
+   is nonzero when the additive mask has one T x S block per batch entry and head. */
+
+/* row-major C (m x n) = alpha op(A) op(B) + beta C */
+static void FN(attn_gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha,
+                          const T *a, int64_t lda, const T *b, int64_t ldb, double beta, T *c,
+                          int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) { /* BLAS leaves C alone then, but the product is 0 */
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : (T)beta * c[i * ldc + j];
+    return;
+  }
+  GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m,
+       (int)n, (int)k, (T)alpha, a, (int)lda, b, (int)ldb, (T)beta, c, (int)ldc);
+}
+
+static void FN(attn_forward)(T *out, T *P, T *work, const T *q, const T *k, const T *v,
+                             const T *mask, int mask_all, const uint8_t *pad, const T *drop,
+                             int causal, double scale, int64_t B, int64_t H, int64_t Tq,
+                             int64_t S, int64_t D, int64_t Dv) {
+  const int64_t TS = Tq * S;
+  for (int64_t bh = 0; bh < B * H; bh++) {
+    T *p = P + bh * TS;
+    const uint8_t *pb = pad ? pad + (bh / H) * S : NULL;
+    const T *mb = mask ? mask + (mask_all ? bh * TS : 0) : NULL;
+    FN(attn_gemm)(0, 1, Tq, S, D, scale, q + bh * Tq * D, D, k + bh * S * D, D, 0, p, S);
+    for (int64_t i = 0; i < Tq; i++) {
+      T *row = p + i * S;
+      /* keys past last are the future of query i */
+      int64_t last = causal ? i + S - Tq : S - 1;
+      T mx = -INFINITY;
+      for (int64_t j = 0; j < S; j++) {
+        T s = row[j] + (mb ? mb[i * S + j] : 0);
+        if (j > last || (pb && pb[j])) s = -INFINITY;
+        row[j] = s;
+        mx = s > mx ? s : mx;
+      }
+      if (mx == -INFINITY) { /* every key masked: no weights, not 0/0 */
+        for (int64_t j = 0; j < S; j++) row[j] = 0;
+        continue;
+      }
+      T sum = 0;
+      for (int64_t j = 0; j < S; j++) sum += row[j] = EXP(row[j] - mx);
+      T r = 1 / sum;
+      for (int64_t j = 0; j < S; j++) row[j] *= r;
+    }
+    const T *w = p;
+    if (drop) {
+      const T *db = drop + bh * TS;
+      for (int64_t j = 0; j < TS; j++) work[j] = p[j] * db[j];
+      w = work;
+    }
+    FN(attn_gemm)(0, 0, Tq, Dv, S, 1, w, S, v + bh * S * Dv, Dv, 0, out + bh * Tq * Dv, Dv);
+  }
+}
+
+/* With W = P * drop: gv = W^T go, dW = go v^T, dP = dW * drop, and the softmax's
+   dS = P * (dP - rowsum(P * dP)); gq = scale dS k, gk = scale dS^T q. */
+static void FN(attn_backward)(T *gq, T *gk, T *gv, T *work, const T *q, const T *k, const T *v,
+                              const T *P, const T *drop, const T *go, double scale, int64_t BH,
+                              int64_t Tq, int64_t S, int64_t D, int64_t Dv) {
+  const int64_t TS = Tq * S;
+  T *w = work, *ds = work + TS;
+  for (int64_t bh = 0; bh < BH; bh++) {
+    const T *p = P + bh * TS, *db = drop ? drop + bh * TS : NULL, *gob = go + bh * Tq * Dv;
+    const T *wp = p;
+    if (db) {
+      for (int64_t j = 0; j < TS; j++) w[j] = p[j] * db[j];
+      wp = w;
+    }
+    FN(attn_gemm)(1, 0, S, Dv, Tq, 1, wp, S, gob, Dv, 0, gv + bh * S * Dv, Dv);
+    FN(attn_gemm)(0, 1, Tq, S, Dv, 1, gob, Dv, v + bh * S * Dv, Dv, 0, ds, S);
+    for (int64_t i = 0; i < Tq; i++) {
+      T *d = ds + i * S;
+      const T *pr = p + i * S;
+      if (db)
+        for (int64_t j = 0; j < S; j++) d[j] *= db[i * S + j];
+      T dot = 0;
+      for (int64_t j = 0; j < S; j++) dot += pr[j] * d[j];
+      for (int64_t j = 0; j < S; j++) d[j] = pr[j] * (d[j] - dot);
+    }
+    FN(attn_gemm)(0, 0, Tq, D, S, scale, ds, S, k + bh * S * D, D, 0, gq + bh * Tq * D, D);
+    FN(attn_gemm)(1, 0, S, D, Tq, scale, ds, S, q + bh * Tq * D, D, 0, gk + bh * S * D, D);
+  }
+}
