@@ -331,6 +331,7 @@ static const struct {
     OPEN(lt_open_where),     OPEN(lt_open_loss),      OPEN(lt_open_softmax),
     OPEN(lt_open_linear),    OPEN(lt_open_normalization), OPEN(lt_open_embedding),
     OPEN(lt_open_maxmin),
+    OPEN(lt_open_rnn),
     OPEN(lt_open_pool),
     OPEN(lt_open_bitwise), OPEN(lt_open_signal), OPEN(lt_open_histogram), OPEN(lt_open_dimwise),
     OPEN(lt_open_attention),
