@@ -1,4 +1,8 @@
 -- The attention modules (issue 13): require 'nn.attention' after 'nn'.
 require 'nn'
 require 'nn.MultiHeadAttention'
+require 'nn.TransformerEncoderLayer'
+require 'nn.TransformerBlock'
+require 'nn.PositionalEmbedding'
+require 'nn.SinusoidalPositionalEncoding'
 return nn

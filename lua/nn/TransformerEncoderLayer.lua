@@ -1,0 +1,122 @@
+-- nn.TransformerEncoderLayer(dim, nHeads, dimFF [, opts]): not in Torch7; PyTorch's
+-- torch.nn.TransformerEncoderLayer on B x T x dim (T x B x dim when opts.batchFirst is
+-- false). Post-norm by default, as PyTorch:
+--     h = LN1(x + Drop1(Attn(x))),  y = LN2(h + Drop2(FF(h)))
+-- and with opts.normFirst = true pre-norm:
+--     h = x + Drop1(Attn(LN1(x))),  y = h + Drop2(FF(LN2(h)))
+-- FF is Linear(dim, dimFF), the activation, Drop, Linear(dimFF, dim). opts: dropout (0.1,
+-- PyTorch's: on the attention weights, after attention, inside FF and after FF),
+-- activation ('relu' or 'gelu'), causal, mask (m.attn.mask), bias (true), eps (1e-5),
+-- ffDropout (true: the dropout inside FF). Children: m.attn, m.ln1, m.ln2, m.ff.
+local nn = require 'nn'
+
+local Layer, parent = torch.class('nn.TransformerEncoderLayer', 'nn.Container')
+
+function Layer:__init(dim, nHeads, dimFF, opts)
+   parent.__init(self)
+   opts = opts or {}
+   if math.type(dimFF) ~= 'integer' or dimFF < 1 then
+      self:_error('expected a positive integer dimFF, got %s', tostring(dimFF))
+   end
+   local p = opts.dropout == nil and 0.1 or opts.dropout
+   local act = opts.activation or 'relu'
+   if act ~= 'relu' and act ~= 'gelu' then
+      self:_error("activation must be 'relu' or 'gelu', got %s", tostring(act))
+   end
+   self.dim, self.normFirst = dim, opts.normFirst or false
+   self.batchFirst = opts.batchFirst ~= false
+   self.attn = nn.MultiHeadAttention(dim, nHeads, {causal = opts.causal, dropout = p,
+                                                   bias = opts.bias, mask = opts.mask})
+   self.ln1 = nn.LayerNorm(dim, opts.eps or 1e-5)
+   self.ln2 = nn.LayerNorm(dim, opts.eps or 1e-5)
+   self.ff = nn.Sequential():add(nn.Linear(dim, dimFF, opts.bias))
+      :add(act == 'gelu' and nn.GELU() or nn.ReLU())
+   if opts.ffDropout ~= false then self.ff:add(nn.Dropout(p)) end
+   self.ff:add(nn.Linear(dimFF, dim, opts.bias))
+   self.drop1, self.drop2 = nn.Dropout(p), nn.Dropout(p)
+   self.modules = {self.attn, self.ln1, self.ln2, self.ff, self.drop1, self.drop2}
+   self._gh, self._gx = torch.Tensor(), torch.Tensor()
+   self._z1, self._z2 = torch.Tensor(), torch.Tensor()
+end
+
+local function flat(t) return t:view(t:size(1) * t:size(2), t:size(3)) end
+
+-- FF on B x T x dim through the 2D Linear layers
+local function ff_forward(self, x)
+   local y = self.drop2:forward(self.ff:forward(flat(x)))
+   return y:view(x:size(1), x:size(2), self.dim)
+end
+
+function Layer:updateOutput(input)
+   local x = self.attn:_bfirst(input, 'input') -- checked in attention's words
+   if not self.batchFirst then x = x:transpose(1, 2) end
+   x = x:contiguous()
+   self._in = x
+   local y
+   if self.normFirst then
+      local a = self.drop1:forward(self.attn:forward(self.ln1:forward(x)))
+      self._z1:resizeAs(x):add(x, a)
+      local f = ff_forward(self, self.ln2:forward(self._z1))
+      y = self._z2:resizeAs(x):add(self._z1, f)
+   else
+      local a = self.drop1:forward(self.attn:forward(x))
+      local h = self.ln1:forward(self._z1:resizeAs(x):add(x, a))
+      y = self.ln2:forward(self._z2:resizeAs(x):add(h, ff_forward(self, h)))
+   end
+   self.output = self.batchFirst and y or y:transpose(1, 2)
+   return self.output
+end
+
+-- One pass back through the children: m:backward when scale is given (gradients of the
+-- parameters too), m:updateGradInput otherwise.
+local function back(m, x, g, scale)
+   if scale then return m:backward(x, g, scale) end
+   return m:updateGradInput(x, g)
+end
+
+local function ff_backward(self, x, g, scale)
+   local g2 = flat(g:contiguous())
+   local gd = back(self.drop2, self.ff.output, g2, scale)
+   return back(self.ff, flat(x), gd, scale):view(x:size(1), x:size(2), self.dim)
+end
+
+function Layer:_backward(input, gradOutput, scale)
+   local x = self._in
+   local gy = self.batchFirst and gradOutput or gradOutput:transpose(1, 2)
+   gy = gy:contiguous()
+   local gh, gx = self._gh, self._gx
+   if self.normFirst then
+      gh:resizeAs(gy):copy(gy):add(back(self.ln2, self._z1, ff_backward(self, self.ln2.output, gy, scale), scale))
+      local ga = back(self.drop1, self.attn.output, gh, scale)
+      gx:resizeAs(gh):copy(gh):add(back(self.ln1, x, back(self.attn, self.ln1.output, ga, scale), scale))
+   else
+      local gz2 = back(self.ln2, self._z2, gy, scale)
+      gh:resizeAs(gz2):copy(gz2):add(ff_backward(self, self.ln1.output, gz2, scale))
+      local gz1 = back(self.ln1, self._z1, gh, scale)
+      gx:resizeAs(gz1):copy(gz1):add(back(self.attn, x, back(self.drop1, self.attn.output, gz1, scale), scale))
+   end
+   self.gradInput = self.batchFirst and gx or gx:transpose(1, 2)
+   return self.gradInput
+end
+
+function Layer:updateGradInput(input, gradOutput)
+   return self:_backward(input, gradOutput, nil)
+end
+
+function Layer:backward(input, gradOutput, scale)
+   return self:_backward(input, gradOutput, scale or 1)
+end
+
+-- The children's parameter gradients need their own gradOutputs: one more pass.
+function Layer:accGradParameters(input, gradOutput, scale)
+   local gi = self.gradInput
+   self:_backward(input, gradOutput, scale or 1)
+   self.gradInput = gi
+end
+
+function Layer:__tostring__()
+   return string.format('%s(%d, %d heads, %s)', torch.type(self), self.dim, self.attn.nHeads,
+                        self.normFirst and 'pre-norm' or 'post-norm')
+end
+
+return Layer
