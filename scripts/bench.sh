@@ -93,6 +93,14 @@ $($PY scripts/bench_models.py $m $t)"
     echo "Models: Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist), so they are skipped."
     echo
   fi
+  # The char LSTM and GRU of issue 12 (embedding 64, hidden 256, seq 64, batch 32, Adam,
+  # clip 5): training tokens/s beside torch.nn.LSTM/GRU and the GEMM-only ceiling.
+  if [ $have_torch = yes ]; then
+    echo "Recurrent char models (2 layers, scripts/bench_rnn.sh), training tokens/s, best of interleaved rounds:"
+    echo
+    BUILD=$B sh scripts/bench_rnn.sh
+    echo
+  fi
   s_d=$( { /usr/bin/time -f %e sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do $B/dlua -e '' ; done" ; } 2>&1 | tail -1)
   printf "Start-up, 10 runs: \`dlua -e ''\` %s s" "${s_d}"
   if [ $have_torch = yes ]; then
