@@ -43,7 +43,7 @@ describe('nn.Sequential', function()
       assert.are.equal(a, s:remove(1))
       assert.are.equal(1, #s.modules)
       H.raises(function() s:insert(nn.Identity(), 5) end, 'nn.Sequential:insert: index 5 out of range [1, 2]')
-      H.raises(function() s:add('x') end, 'nn.Sequential:add: expected an nn.Module, got string')
+      H.raises(function() s:add('x') end, 'nn.Sequential: add: expected an nn.Module, got string')
    end)
 
    it('an empty Sequential passes its input through', function()
@@ -54,7 +54,7 @@ describe('nn.Sequential', function()
    it('says in which module an error happened', function()
       local s = nn.Sequential():add(nn.Identity()):add(nn.Linear(4, 3))
       H.raises(function() s:forward(torch.Tensor(2, 5)) end, 'In 2 module of nn.Sequential',
-               'nn.Linear: input of size 2x5, expected 4 features (size 2x4)')
+               'nn.Linear: input of size 2x5, expected 4 features (weight 3x4)')
    end)
 
    it('passes the gradient checks, w.r.t. input and to all the flat parameters', function()

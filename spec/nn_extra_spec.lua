@@ -584,7 +584,7 @@ describe('nn.MapTable', function()
       local m = nn.MapTable(nn.Linear(2, 1):double())
       H.raises(function() m:forward({D(2), D(3)}) end, 'In 2 module of nn.MapTable', 'nn.Linear')
       H.raises(function() m:forward(D(2)) end, 'nn.MapTable: expected a table input, got torch.DoubleTensor')
-      H.raises(function() m:add(nn.Identity()) end, 'nn.MapTable:add: a MapTable holds a single module')
+      H.raises(function() m:add(nn.Identity()) end, 'nn.MapTable: add: a MapTable holds a single module')
       H.raises(function() nn.MapTable():forward({D(2)}) end, 'nn.MapTable: no module to map')
    end)
 

@@ -86,12 +86,12 @@ describe('nn.Linear', function()
    it('raises errors naming the module and the sizes', function()
       local m = nn.Linear(4, 3)
       H.raises(function() m:forward(torch.Tensor(2, 5)) end,
-               'nn.Linear: input of size 2x5, expected 4 features (size 2x4)')
+               'nn.Linear: input of size 2x5, expected 4 features (weight 3x4)')
       H.raises(function() m:forward(torch.Tensor(5)) end,
-               'nn.Linear: input of size 5, expected 4 features (size 4)')
+               'nn.Linear: input of size 5, expected 4 features or a batch N x 4')
       H.raises(function() m:forward(torch.Tensor(2, 3, 4)) end, 'nn.Linear: input of size 2x3x4')
       H.raises(function() m:forward(torch.DoubleTensor(2, 4)) end,
-               'nn.Linear: input is a torch.DoubleTensor but the module is a torch.FloatTensor')
+               'nn.Linear: weight is a Float tensor, input a Double tensor (convert with :type())')
       H.raises(function() m:forward({}) end, 'nn.Linear: input must be a tensor')
       H.raises(function() nn.Linear(0, 3) end, 'nn.Linear: expected positive integer sizes')
    end)

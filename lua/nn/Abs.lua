@@ -5,7 +5,6 @@ local K = torch._nn
 local Abs, parent = torch.class('nn.Abs', 'nn.Module')
 
 function Abs:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    K.activation_forward(self.output, input, 'Abs')
    return self.output
 end

@@ -26,8 +26,7 @@ function Add:_batchsize(input)
    local n = self.bias:nElement()
    if input:nElement() == n then return nil end
    if input:dim() < 2 or input:nElement() ~= input:size(1) * n then
-      error(string.format('%s: input of size %s, expected %d elements per sample',
-                          torch.type(self), nn.utils.sizestr(input), n), 3)
+      self:_error('input of size %s, expected %d elements per sample', nn.utils.sizestr(input), n)
    end
    return input:size(1)
 end
@@ -46,6 +45,7 @@ function Add:updateOutput(input)
 end
 
 function Add:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    if self.gradInput then
       self.gradInput:resizeAs(gradOutput):copy(gradOutput)
       return self.gradInput

@@ -8,14 +8,13 @@ local AddConstant, parent = torch.class('nn.AddConstant', 'nn.Module')
 function AddConstant:__init(constant_scalar, ip)
    parent.__init(self)
    if type(constant_scalar) ~= 'number' then
-      error('nn.AddConstant: expected a number, got ' .. torch.type(constant_scalar), 2)
+      self:_error('expected a number, got %s', torch.type(constant_scalar))
    end
    self.constant_scalar = constant_scalar
    self.inplace = ip or false
 end
 
 function AddConstant:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    if self.inplace then
       K.activation_forward(input, input, 'AddConstant', self.constant_scalar)
       self.output:set(input)
@@ -26,6 +25,7 @@ function AddConstant:updateOutput(input)
 end
 
 function AddConstant:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    if self.inplace then
       self.gradInput:set(gradOutput)
       K.activation_forward(input, input, 'AddConstant', -self.constant_scalar)

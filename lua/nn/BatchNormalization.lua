@@ -13,8 +13,7 @@ BN.nDim = 2
 function BN:__init(nOutput, eps, momentum, affine)
    parent.__init(self)
    if math.type(nOutput) ~= 'integer' or nOutput < 1 then
-      error('nn.BatchNormalization: expected a number of features (positive integer), got '
-            .. tostring(nOutput), 2)
+      self:_error('expected a number of features (positive integer), got %s', tostring(nOutput))
    end
    self.affine = affine == nil and true or affine
    self.eps = eps or 1e-5
@@ -42,17 +41,14 @@ function BN:reset()
 end
 
 function BN:_check(input)
-   nn.utils.checkFloatTensor(self, input)
    local n = self.running_mean:nElement()
    if input:dim() ~= self.nDim or input:size(2) ~= n then
       local expect = self.nDim == 2 and ('N x ' .. n) or ('N x ' .. n .. ' x H x W')
-      error(string.format('%s: input of size %s, expected %s', torch.type(self),
-                          nn.utils.sizestr(input), expect), 3)
+      self:_error('input of size %s, expected %s', nn.utils.sizestr(input), expect)
    end
    if self.train and input:size(1) * (input:nElement() // (input:size(1) * n)) < 2 then
-      error(string.format('%s: a batch of size %s gives no variance in training mode '
-                          .. '(use evaluate() for single samples)', torch.type(self),
-                          nn.utils.sizestr(input)), 3)
+      self:_error('a batch of size %s gives no variance in training mode '
+                  .. '(use evaluate() for single samples)', nn.utils.sizestr(input))
    end
 end
 

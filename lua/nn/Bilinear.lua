@@ -31,14 +31,15 @@ function Bilinear:_check(input)
    local ok = type(input) == 'table' and #input == 2 and torch.isTensor(input[1])
       and torch.isTensor(input[2]) and input[1]:dim() == 2 and input[2]:dim() == 2
    if not ok then
-      error('nn.Bilinear: expected a table of two 2D tensors {x1, x2}', 3)
+      self:_error('expected a table of two 2D tensors {x1, x2}')
    end
+   nn.utils.checkFloatTensor(self, input[1], 'input 1')
+   nn.utils.checkFloatTensor(self, input[2], 'input 2')
    local w = self.weight
    if input[1]:size(2) ~= w:size(2) or input[2]:size(2) ~= w:size(3)
       or input[1]:size(1) ~= input[2]:size(1) then
-      error(string.format('nn.Bilinear: inputs of sizes %s and %s, expected Nx%d and Nx%d',
-                          nn.utils.sizestr(input[1]), nn.utils.sizestr(input[2]), w:size(2),
-                          w:size(3)), 3)
+      self:_error('inputs of sizes %s and %s, expected Nx%d and Nx%d', nn.utils.sizestr(input[1]),
+                  nn.utils.sizestr(input[2]), w:size(2), w:size(3))
    end
    local n = input[1]:size(1)
    if self._ones:nElement() ~= math.max(n, w:size(3)) then
@@ -68,7 +69,8 @@ local function gcol(g, k, x)
 end
 
 function Bilinear:updateGradInput(input, gradOutput)
-   self:_check(input)
+   local n = self:_check(input)
+   nn.utils.checkGradOutput(self, gradOutput, {n, self.weight:size(1)})
    local x1, x2 = input[1], input[2]
    local g1, g2 = self.gradInput[1], self.gradInput[2]
    g1:resizeAs(x1):zero()

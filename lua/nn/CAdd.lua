@@ -8,7 +8,7 @@ function CAdd:__init(...)
    parent.__init(self)
    local arg = {...}
    if #arg == 1 and torch.typename(arg[1]) == 'torch.LongStorage' then arg = arg[1]:totable() end
-   if #arg == 0 then error('nn.CAdd: expected the size of the bias', 2) end
+   if #arg == 0 then self:_error('expected the size of the bias') end
    self.size = arg
    self.bias = torch.Tensor():resize(arg)
    self.gradBias = torch.Tensor():resize(arg):zero()
@@ -26,9 +26,8 @@ function CAdd:_batchsize(input)
    local n = self.bias:nElement()
    if input:nElement() == n then return 1 end
    if input:dim() < 2 or input:nElement() ~= input:size(1) * n then
-      error(string.format('%s: input of size %s, expected %d elements per sample (bias %s)',
-                          torch.type(self), nn.utils.sizestr(input), n,
-                          nn.utils.sizestr(self.bias)), 3)
+      self:_error('input of size %s, expected %d elements per sample (bias %s)',
+                  nn.utils.sizestr(input), n, nn.utils.sizestr(self.bias))
    end
    return input:size(1)
 end
@@ -43,6 +42,7 @@ function CAdd:updateOutput(input)
 end
 
 function CAdd:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    self.gradInput:resizeAs(gradOutput):copy(gradOutput)
    return self.gradInput
 end

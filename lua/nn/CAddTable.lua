@@ -21,6 +21,7 @@ function CAddTable:updateOutput(input)
 end
 
 function CAddTable:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input[1])
    for i = 1, #input do
       self.gradInput[i] = self.gradInput[i] or input[1].new()
       if self.inplace then

@@ -16,6 +16,7 @@ end
 
 -- d/dx1 = g / x2;  d/dx2 = -g * x1 / x2^2
 function CDivTable:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input[1])
    self.gradInput[1] = self.gradInput[1] or input[1].new()
    self.gradInput[2] = self.gradInput[2] or input[1].new()
    self.gradInput[1]:resizeAs(input[1]):copy(gradOutput):cdiv(input[2])

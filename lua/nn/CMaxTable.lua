@@ -16,9 +16,8 @@ function CMaxTable:_forward(input, idx, better, pick)
    nn.utils.checkTableOfTensors(self, input, 1)
    for i = 2, #input do
       if not input[i]:isSameSizeAs(input[1]) then
-         error(string.format('%s: input %d of size %s does not match input 1 of size %s',
-                             torch.type(self), i, nn.utils.sizestr(input[i]),
-                             nn.utils.sizestr(input[1])), 3)
+         self:_error('input %d of size %s does not match input 1 of size %s', i,
+                     nn.utils.sizestr(input[i]), nn.utils.sizestr(input[1]))
       end
    end
    self[idx] = self[idx] or input[1].new()
@@ -37,6 +36,7 @@ function CMaxTable:updateOutput(input)
 end
 
 function CMaxTable:_backward(input, gradOutput, where)
+   nn.utils.checkGradOutput(self, gradOutput, input[1])
    for i = 1, #input do
       self.gradInput[i] = self.gradInput[i] or input[i].new()
       self.gradInput[i]:resizeAs(input[i]):copy(gradOutput):maskedFill(where:ne(i), 0)

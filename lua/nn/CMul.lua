@@ -16,7 +16,7 @@ end
 function CMul:__init(...)
    parent.__init(self)
    self.size = sizes(...)
-   if #self.size == 0 then error('nn.CMul: expected the size of the weight', 2) end
+   if #self.size == 0 then self:_error('expected the size of the weight') end
    self.weight = torch.Tensor():resize(self.size)
    self.gradWeight = torch.Tensor():resize(self.size):zero()
    self._ones = torch.Tensor()
@@ -35,9 +35,8 @@ function CMul:_batchsize(input)
    local n = self.weight:nElement()
    if input:nElement() == n then return 1 end
    if input:dim() < 2 or input:nElement() ~= input:size(1) * n then
-      error(string.format('%s: input of size %s, expected %d elements per sample (weight %s)',
-                          torch.type(self), nn.utils.sizestr(input), n,
-                          nn.utils.sizestr(self.weight)), 3)
+      self:_error('input of size %s, expected %d elements per sample (weight %s)',
+                  nn.utils.sizestr(input), n, nn.utils.sizestr(self.weight))
    end
    return input:size(1)
 end
@@ -48,7 +47,6 @@ function CMul:_expanded(input, bs)
 end
 
 function CMul:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    local bs = self:_batchsize(input)
    local x = input:contiguous():view(bs, -1)
    self.output:resizeAs(input)

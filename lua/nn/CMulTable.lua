@@ -18,6 +18,7 @@ end
 -- gradInput[i] = gradOutput * (product of the other inputs); computed without dividing
 -- by input[i], so zeros in the input are fine.
 function CMulTable:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input[1])
    for i = 1, #input do
       self.gradInput[i] = self.gradInput[i] or input[1].new()
       self.gradInput[i]:resizeAs(input[i]):copy(gradOutput)

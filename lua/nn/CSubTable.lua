@@ -16,6 +16,7 @@ function CSubTable:updateOutput(input)
 end
 
 function CSubTable:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input[1])
    self.gradInput[1] = self.gradInput[1] or input[1].new()
    self.gradInput[2] = self.gradInput[2] or input[1].new()
    self.gradInput[1]:resizeAs(input[1]):copy(gradOutput)

@@ -7,7 +7,7 @@ local Concat, parent = torch.class('nn.Concat', 'nn.Container')
 function Concat:__init(dimension)
    parent.__init(self)
    if math.type(dimension) ~= 'integer' then
-      error('nn.Concat: expected a dimension (integer), got ' .. torch.type(dimension), 2)
+      self:_error('expected a dimension (integer), got %s', torch.type(dimension))
    end
    self.dimension = dimension
 end
@@ -19,16 +19,15 @@ function Concat:updateOutput(input)
       local out = self:rethrowErrors(self.modules[i], i, 'updateOutput', input)
       outs[i] = out
       if out:dim() < dim then
-         error(string.format('nn.Concat: output %d of size %s has no dimension %d', i,
-                             nn.utils.sizestr(out), dim), 2)
+         self:_error('output %d of size %s has no dimension %d', i, nn.utils.sizestr(out), dim)
       end
       if i == 1 then
          size = out:size():totable()
       else
          for d = 1, out:dim() do
             if d ~= dim and out:size(d) ~= size[d] then
-               error(string.format('nn.Concat: output %d of size %s does not match output 1 '
-                                   .. '(dimension %d)', i, nn.utils.sizestr(out), d), 2)
+               self:_error('output %d of size %s does not match output 1 (dimension %d)', i,
+                           nn.utils.sizestr(out), d)
             end
          end
          size[dim] = size[dim] + out:size(dim)

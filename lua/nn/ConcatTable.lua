@@ -33,11 +33,16 @@ end
 function ConcatTable:_backward(method, input, gradOutput, scale)
    local isTable = torch.type(input) == 'table'
    local wasTable = torch.type(self.gradInput) == 'table'
+   if type(gradOutput) ~= 'table' or torch.isTensor(gradOutput) or #gradOutput ~= #self.modules then
+      self:_error('gradOutput must be a table of %d entries (one per module), got %s',
+                  #self.modules, torch.isTensor(gradOutput) and torch.type(gradOutput)
+                  or (type(gradOutput) == 'table' and #gradOutput .. ' entries' or type(gradOutput)))
+   end
    if isTable then
       for i, module in ipairs(self.modules) do
          local gi = self:rethrowErrors(module, i, method, input, gradOutput[i], scale)
          if torch.type(gi) ~= 'table' then
-            error('nn.ConcatTable: module ' .. i .. ' returned a gradInput that is not a table', 2)
+            self:_error('module %s returned a gradInput that is not a table', i)
          end
          if i == 1 then
             self.gradInput = wasTable and self.gradInput or {}

@@ -11,7 +11,7 @@ end
 
 function Container:add(module)
    if type(module) ~= 'table' or not torch.isTypeOf(module, 'nn.Module') then
-      error(torch.type(self) .. ':add: expected an nn.Module, got ' .. torch.type(module), 2)
+      self:_error('add: expected an nn.Module, got %s', torch.type(module))
    end
    table.insert(self.modules, module)
    return self

@@ -20,12 +20,13 @@ end
 
 function Contiguous:updateOutput(input)
    if not torch.isTensor(input) then
-      error('nn.Contiguous: input must be a tensor, got ' .. torch.type(input), 2)
+      self:_error('input must be a tensor, got %s', torch.type(input))
    end
    return contiguous(self.output, input)
 end
 
 function Contiguous:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement())
    return contiguous(self.gradInput, gradOutput)
 end
 

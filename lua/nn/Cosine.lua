@@ -49,8 +49,8 @@ function Cosine:_grad(input, gradOutput)
    local x = self:_batch(input)
    local n, osz = x:size(1), self.weight:size(1)
    if gradOutput:nElement() ~= n * osz then
-      error(string.format('nn.Cosine: gradOutput of size %s, expected the output size %s',
-                          nn.utils.sizestr(gradOutput), nn.utils.sizestr(self.output)), 3)
+      self:_error('gradOutput of size %s, expected the output size %s',
+                  nn.utils.sizestr(gradOutput), nn.utils.sizestr(self.output))
    end
    return x, gradOutput:contiguous():view(n, osz), self.output:contiguous():view(n, osz), n, osz
 end

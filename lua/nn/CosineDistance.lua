@@ -38,8 +38,8 @@ end
 function CosineDistance:updateGradInput(input, gradOutput)
    local x1, x2 = self:_rows(input)
    if gradOutput:nElement() ~= x1:size(1) then
-      error(string.format('nn.CosineDistance: gradOutput of size %s, expected %d elements',
-                          nn.utils.sizestr(gradOutput), x1:size(1)), 2)
+      self:_error('gradOutput of size %s, expected %d elements', nn.utils.sizestr(gradOutput),
+                  x1:size(1))
    end
    local n = x1:size(1)
    local g = gradOutput:contiguous():view(n, 1)

@@ -29,15 +29,14 @@ function DepthConcat:updateOutput(input)
       local out = self:rethrowErrors(self.modules[i], i, 'updateOutput', input)
       outs[i] = out
       if out:dim() < dim then
-         error(string.format('nn.DepthConcat: output %d of size %s has no dimension %d', i,
-                             nn.utils.sizestr(out), dim), 2)
+         self:_error('output %d of size %s has no dimension %d', i, nn.utils.sizestr(out), dim)
       end
       if i == 1 then
          size = out:size():totable()
       else
          if out:dim() ~= #size then
-            error(string.format('nn.DepthConcat: output %d of size %s has not the %d '
-                                .. 'dimensions of output 1', i, nn.utils.sizestr(out), #size), 2)
+            self:_error('output %d of size %s has not the %d dimensions of output 1', i,
+                        nn.utils.sizestr(out), #size)
          end
          for d = 1, #size do
             if d == dim then

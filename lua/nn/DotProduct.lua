@@ -12,16 +12,14 @@ end
 -- The two inputs as n x d matrices (views), checked.
 function DotProduct:_rows(input)
    if type(input) ~= 'table' or torch.isTensor(input) or #input ~= 2 then
-      error(string.format('%s: expected a pair of tensors, got %s', torch.type(self),
-                          torch.type(input)), 3)
+      self:_error('expected a pair of tensors, got %s', torch.type(input))
    end
    local x1, x2 = input[1], input[2]
    nn.utils.checkFloatTensor(self, x1, 'input[1]')
    nn.utils.checkFloatTensor(self, x2, 'input[2]')
    if (x1:dim() ~= 1 and x1:dim() ~= 2) or not x1:isSameSizeAs(x2) then
-      error(string.format('%s: inputs of sizes %s and %s, expected two vectors or two '
-                          .. 'matrices of one size', torch.type(self), nn.utils.sizestr(x1),
-                          nn.utils.sizestr(x2)), 3)
+      self:_error('inputs of sizes %s and %s, expected two vectors or two matrices of one size',
+                  nn.utils.sizestr(x1), nn.utils.sizestr(x2))
    end
    if x1:dim() == 1 then return x1:view(1, -1), x2:view(1, -1) end
    return x1, x2
@@ -40,8 +38,8 @@ end
 function DotProduct:updateGradInput(input, gradOutput)
    local x1, x2 = self:_rows(input)
    if gradOutput:nElement() ~= x1:size(1) then
-      error(string.format('%s: gradOutput of size %s, expected %d elements', torch.type(self),
-                          nn.utils.sizestr(gradOutput), x1:size(1)), 2)
+      self:_error('gradOutput of size %s, expected %d elements', nn.utils.sizestr(gradOutput),
+                  x1:size(1))
    end
    local g = gradOutput:contiguous():view(-1, 1):expandAs(x1)
    for i = 1, 2 do self.gradInput[i] = self.gradInput[i] or x1.new() end

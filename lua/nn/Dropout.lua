@@ -15,7 +15,7 @@ function Dropout:__init(p, v1, inplace, stochasticInference)
    self.stochastic_inference = stochasticInference or false
    self.v2 = not v1
    if self.p >= 1 or self.p < 0 then
-      error('nn.Dropout: <dropout> illegal percentage, must be 0 <= p < 1 (got ' .. self.p .. ')', 2)
+      self:_error('<dropout> illegal percentage, must be 0 <= p < 1 (got %s)', self.p)
    end
    self.noise = torch.Tensor()
 end

@@ -5,7 +5,6 @@ local K = torch._nn
 local Exp, parent = torch.class('nn.Exp', 'nn.Module')
 
 function Exp:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    K.activation_forward(self.output, input, 'Exp')
    return self.output
 end

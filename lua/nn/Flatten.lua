@@ -10,15 +10,14 @@ local Flatten, parent = torch.class('nn.Flatten', 'nn.Module')
 function Flatten:__init(nInputDims)
    parent.__init(self)
    if nInputDims ~= nil and (math.type(nInputDims) ~= 'integer' or nInputDims < 1) then
-      error('nn.Flatten: nInputDims must be a positive integer, got ' .. tostring(nInputDims), 2)
+      self:_error('nInputDims must be a positive integer, got %s', tostring(nInputDims))
    end
    self.nInputDims = nInputDims
 end
 
 function Flatten:updateOutput(input)
    if not torch.isTensor(input) then
-      error(string.format('%s: input must be a tensor, got %s', torch.type(self),
-                          torch.type(input)), 2)
+      self:_error('input must be a tensor, got %s', torch.type(input))
    end
    local x = input:isContiguous() and input or input:contiguous()
    local n = input:nElement()
@@ -27,14 +26,15 @@ function Flatten:updateOutput(input)
    elseif input:dim() >= 2 then
       self.output = x:view(input:size(1), n // input:size(1))
    else
-      error(string.format('%s: input of size %s, expected a batch (2 or more dimensions)',
-                          torch.type(self), nn.utils.sizestr(input)), 2)
+      self:_error('input of size %s, expected a batch (2 or more dimensions)',
+                  nn.utils.sizestr(input))
    end
    return self.output
 end
 
 function Flatten:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement())
    local g = gradOutput:isContiguous() and gradOutput or gradOutput:contiguous()
    self.gradInput = g:view(input:size())
    return self.gradInput

@@ -33,7 +33,7 @@ end
 
 function FlattenTable:updateOutput(input)
    if type(input) ~= 'table' then
-      error('nn.FlattenTable: expected a table input, got ' .. torch.type(input), 2)
+      self:_error('expected a table input, got %s', torch.type(input))
    end
    self.output = {}
    self.input_map = flatten(self.output, input)
@@ -42,7 +42,7 @@ end
 
 function FlattenTable:updateGradInput(input, gradOutput)
    if type(gradOutput) ~= 'table' or #gradOutput ~= #self.output then
-      error('nn.FlattenTable: gradOutput does not match the flattened output', 2)
+      self:_error('gradOutput does not match the flattened output')
    end
    self.gradInput = inverseFlatten(gradOutput, self.input_map)
    return self.gradInput

@@ -11,7 +11,7 @@ end
 
 function GradientReversal:setLambda(lambda)
    if type(lambda) ~= 'number' then
-      error('nn.GradientReversal: lambda must be a number, got ' .. torch.type(lambda), 2)
+      self:_error('lambda must be a number, got %s', torch.type(lambda))
    end
    self.lambda = lambda
 end
@@ -19,13 +19,14 @@ end
 -- The output shares the input's memory, as Torch7.
 function GradientReversal:updateOutput(input)
    if not torch.isTensor(input) then
-      error('nn.GradientReversal: input must be a tensor, got ' .. torch.type(input), 2)
+      self:_error('input must be a tensor, got %s', torch.type(input))
    end
    self.output:set(input)
    return self.output
 end
 
 function GradientReversal:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    self.gradInput:resizeAs(gradOutput):copy(gradOutput):mul(-self.lambda)
    return self.gradInput
 end

@@ -9,8 +9,7 @@ function HardTanh:__init(min_value, max_value, ip)
    self.max_val = max_value or 1
    self.inplace = ip or false
    if self.max_val <= self.min_val then
-      error(string.format('%s: max_value (%g) must be larger than min_value (%g)',
-                          torch.type(self), self.max_val, self.min_val), 2)
+      self:_error('max_value (%g) must be larger than min_value (%g)', self.max_val, self.min_val)
    end
 end
 

@@ -14,14 +14,14 @@ end
 function Index:_check(input)
    local t, idx = input[1], input[2]
    if not torch.isTensor(t) or torch.type(idx) ~= 'torch.LongTensor' or idx:dim() ~= 1 then
-      error('nn.Index: expected the input {tensor, 1D LongTensor of indices}', 3)
+      self:_error('expected the input {tensor, 1D LongTensor of indices}')
    end
    local n = t:size(self.dimension)
    for i = 1, idx:size(1) do
       local k = idx[i]
       if k < 1 or k > n then
-         error(string.format('nn.Index: index %d (position %d) out of range [1, %d] in dimension %d of size %s',
-                             k, i, n, self.dimension, nn.utils.sizestr(t)), 3)
+         self:_error('index %d (position %d) out of range [1, %d] in dimension %d of size %s', k,
+                     i, n, self.dimension, nn.utils.sizestr(t))
       end
    end
    return t, idx
@@ -45,6 +45,9 @@ end
 
 function Index:updateGradInput(input, gradOutput)
    local t, idx = self:_check(input)
+   local size = t:size():totable()
+   size[self.dimension] = idx:size(1)
+   nn.utils.checkGradOutput(self, gradOutput, size)
    local gi = self.gradInput[1]
    gi:resizeAs(t):zero()
    for i = 1, idx:size(1) do

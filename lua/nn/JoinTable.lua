@@ -24,8 +24,14 @@ function JoinTable:_getPositiveDimension(input)
 end
 
 function JoinTable:updateOutput(input)
-   if type(input) ~= 'table' or #input == 0 then
-      error('nn.JoinTable: expected a non-empty table of tensors, got ' .. torch.type(input), 2)
+   if type(input) ~= 'table' or torch.isTensor(input) or #input == 0 then
+      self:_error('expected a non-empty table of tensors, got %s', torch.type(input))
+   end
+   for i = 2, #input do
+      if torch.type(input[i]) ~= torch.type(input[1]) then
+         self:_error('input %d is a %s, input 1 a %s', i, torch.type(input[i]),
+                     torch.type(input[1]))
+      end
    end
    local dim = self:_getPositiveDimension(input)
    local size
@@ -37,9 +43,9 @@ function JoinTable:updateOutput(input)
          local ok = t:dim() == #size
          for d = 1, t:dim() do ok = ok and (d == dim or t:size(d) == size[d]) end
          if not ok then
-            error(string.format('nn.JoinTable: input %d of size %s does not match input 1 of '
-                                .. 'size %s (joining along dimension %d)', i,
-                                nn.utils.sizestr(t), nn.utils.sizestr(input[1]), dim), 2)
+            self:_error('input %d of size %s does not match input 1 of size %s '
+                        .. '(joining along dimension %d)', i, nn.utils.sizestr(t),
+                        nn.utils.sizestr(input[1]), dim)
          end
          size[dim] = size[dim] + t:size(dim)
       end
@@ -55,6 +61,9 @@ end
 
 function JoinTable:updateGradInput(input, gradOutput)
    local dim = self:_getPositiveDimension(input)
+   local size = input[1]:size():totable()
+   for i = 2, #input do size[dim] = size[dim] + input[i]:size(dim) end
+   nn.utils.checkGradOutput(self, gradOutput, size)
    for i = 1, #input do
       if not torch.isTensor(self.gradInput[i]) or self.gradInput[i]:type() ~= input[i]:type() then
          self.gradInput[i] = input[i].new()

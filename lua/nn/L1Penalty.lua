@@ -10,7 +10,7 @@ local L1Penalty, parent = torch.class('nn.L1Penalty', 'nn.Module')
 function L1Penalty:__init(l1weight, sizeAverage, provideOutput)
    parent.__init(self)
    if type(l1weight) ~= 'number' then
-      error('nn.L1Penalty: l1weight must be a number, got ' .. torch.type(l1weight), 2)
+      self:_error('l1weight must be a number, got %s', torch.type(l1weight))
    end
    self.l1weight = l1weight
    self.sizeAverage = sizeAverage or false
@@ -34,8 +34,8 @@ function L1Penalty:updateGradInput(input, gradOutput)
    self.gradInput:resizeAs(input):copy(input):sign():mul(self:_weight(input))
    if self.provideOutput == true then
       if gradOutput:nElement() ~= input:nElement() then
-         error(string.format('nn.L1Penalty: gradOutput of size %s, expected the input size %s',
-                             nn.utils.sizestr(gradOutput), nn.utils.sizestr(input)), 2)
+         self:_error('gradOutput of size %s, expected the input size %s',
+                     nn.utils.sizestr(gradOutput), nn.utils.sizestr(input))
       end
       self.gradInput:add(gradOutput:contiguous():view(input:size()))
    end

@@ -10,8 +10,8 @@ local LayerNorm, parent = torch.class('nn.LayerNorm', 'nn.Module')
 function LayerNorm:__init(size, eps, affine)
    parent.__init(self)
    if math.type(size) ~= 'integer' or size < 1 then
-      error('nn.LayerNorm: expected the size of the last dimension (positive integer), got '
-            .. tostring(size), 2)
+      self:_error('expected the size of the last dimension (positive integer), got %s',
+                  tostring(size))
    end
    self.size = size
    self.eps = eps or 1e-5
@@ -33,10 +33,9 @@ function LayerNorm:reset()
 end
 
 function LayerNorm:_check(input)
-   nn.utils.checkFloatTensor(self, input)
    if input:dim() < 1 or input:size(input:dim()) ~= self.size then
-      error(string.format('%s: input of size %s, expected a last dimension of %d',
-                          torch.type(self), nn.utils.sizestr(input), self.size), 3)
+      self:_error('input of size %s, expected a last dimension of %d', nn.utils.sizestr(input),
+                  self.size)
    end
 end
 

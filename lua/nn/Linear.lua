@@ -9,8 +9,8 @@ function Linear:__init(inputSize, outputSize, bias)
    parent.__init(self)
    if math.type(inputSize) ~= 'integer' or math.type(outputSize) ~= 'integer'
       or inputSize < 1 or outputSize < 1 then
-      error(string.format('nn.Linear: expected positive integer sizes, got %s and %s',
-                          tostring(inputSize), tostring(outputSize)), 2)
+      self:_error('expected positive integer sizes, got %s and %s', tostring(inputSize),
+                  tostring(outputSize))
    end
    self.weight = torch.Tensor(outputSize, inputSize)
    self.gradWeight = torch.Tensor(outputSize, inputSize):zero()
@@ -40,23 +40,18 @@ function Linear:reset(stdv)
    return self
 end
 
--- The input as a 2D batch, after checking its type and sizes.
+-- The input as a 2D batch. The kernels check the type and the number of features; a
+-- vector is checked here, as the kernel sees it as the batch 1 x n.
 function Linear:_batch(input, what)
    what = what or 'input'
    local nin = self.weight:size(2)
    if not torch.isTensor(input) then
-      error(string.format('%s: %s must be a tensor, got %s', torch.type(self), what,
-                          torch.type(input)), 3)
+      self:_error('%s must be a tensor, got %s', what, torch.type(input))
    end
    local dim = input:dim()
-   if (dim ~= 1 and dim ~= 2) or input:size(dim) ~= nin then
-      local expected = dim == 2 and (input:size(1) .. 'x' .. nin) or tostring(nin)
-      error(string.format('%s: %s of size %s, expected %d features (size %s)', torch.type(self),
-                          what, nn.utils.sizestr(input), nin, expected), 3)
-   end
-   if input:type() ~= self.weight:type() then
-      error(string.format('%s: %s is a %s but the module is a %s (convert one with :type())',
-                          torch.type(self), what, input:type(), self.weight:type()), 3)
+   if (dim ~= 1 and dim ~= 2) or (dim == 1 and input:size(1) ~= nin) then
+      self:_error('%s of size %s, expected %d features or a batch N x %d', what,
+                  nn.utils.sizestr(input), nin, nin)
    end
    return dim == 1 and input:view(1, nin) or input, dim
 end

@@ -5,7 +5,6 @@ local K = torch._nn
 local Log, parent = torch.class('nn.Log', 'nn.Module')
 
 function Log:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    K.activation_forward(self.output, input, 'Log')
    return self.output
 end

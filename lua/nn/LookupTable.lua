@@ -25,7 +25,7 @@ end
 
 function LookupTable:_indicesOf(input)
    if not torch.isTensor(input) then
-      error('nn.LookupTable: expected a tensor of indices, got ' .. torch.type(input), 3)
+      self:_error('expected a tensor of indices, got %s', torch.type(input))
    end
    if input:type() == 'torch.LongTensor' then return input end
    self._indices:resize(input:size()):copy(input)
@@ -33,11 +33,7 @@ function LookupTable:_indicesOf(input)
 end
 
 function LookupTable:updateOutput(input)
-   local ok, err = pcall(K.lookup_forward, self.output, self.weight, self:_indicesOf(input))
-   if not ok then
-      error(string.format('%s: %s (weight %s)', torch.type(self),
-                          tostring(err):gsub('^.-nn_lookup_forward: ', ''), nn.utils.sizestr(self.weight)), 2)
-   end
+   K.lookup_forward(self.output, self.weight, self:_indicesOf(input))
    return self.output
 end
 

@@ -15,23 +15,22 @@ end
 -- The two operands as used in the product (transposed views when asked).
 function MM:_operands(input)
    if type(input) ~= 'table' or torch.isTensor(input) or #input ~= 2 then
-      error('nn.MM: expected a pair of tensors {A, B}, got ' .. torch.type(input), 3)
+      self:_error('expected a pair of tensors {A, B}, got %s', torch.type(input))
    end
    local a, b = input[1], input[2]
    nn.utils.checkFloatTensor(self, a, 'input[1]')
    nn.utils.checkFloatTensor(self, b, 'input[2]')
    local d = a:dim()
    if (d ~= 2 and d ~= 3) or b:dim() ~= d then
-      error(string.format('nn.MM: inputs of sizes %s and %s, expected two 2D matrices or '
-                          .. 'two 3D batches of matrices', nn.utils.sizestr(a),
-                          nn.utils.sizestr(b)), 3)
+      self:_error('inputs of sizes %s and %s, expected two 2D matrices or two 3D batches '
+                  .. 'of matrices',
+                  nn.utils.sizestr(a), nn.utils.sizestr(b))
    end
    if self.transA then a = a:transpose(d - 1, d) end
    if self.transB then b = b:transpose(d - 1, d) end
    if a:size(d) ~= b:size(d - 1) or (d == 3 and a:size(1) ~= b:size(1)) then
-      error(string.format('nn.MM: cannot multiply %s by %s (transA=%s, transB=%s)',
-                          nn.utils.sizestr(a), nn.utils.sizestr(b), tostring(self.transA),
-                          tostring(self.transB)), 3)
+      self:_error('cannot multiply %s by %s (transA=%s, transB=%s)', nn.utils.sizestr(a),
+                  nn.utils.sizestr(b), tostring(self.transA), tostring(self.transB))
    end
    return a, b, d
 end
@@ -59,8 +58,8 @@ function MM:updateGradInput(input, gradOutput)
    local a, b, d = self:_operands(input)
    if gradOutput:dim() ~= d or gradOutput:size(d - 1) ~= a:size(d - 1)
       or gradOutput:size(d) ~= b:size(d) then
-      error(string.format('nn.MM: gradOutput of size %s, expected the output size %s',
-                          nn.utils.sizestr(gradOutput), nn.utils.sizestr(self.output)), 2)
+      self:_error('gradOutput of size %s, expected the output size %s',
+                  nn.utils.sizestr(gradOutput), nn.utils.sizestr(self.output))
    end
    local ga, gb = self:_grads(input)
    if self.transA then

@@ -13,23 +13,22 @@ end
 -- The matrix as used (a transposed view with trans) and whether input is a batch.
 function MV:_operands(input)
    if type(input) ~= 'table' or torch.isTensor(input) or #input ~= 2 then
-      error('nn.MV: expected a pair of tensors {M, v}, got ' .. torch.type(input), 3)
+      self:_error('expected a pair of tensors {M, v}, got %s', torch.type(input))
    end
    local M, v = input[1], input[2]
    nn.utils.checkFloatTensor(self, M, 'input[1]')
    nn.utils.checkFloatTensor(self, v, 'input[2]')
    local batch = M:dim() == 3
    if not ((M:dim() == 2 and v:dim() == 1) or (batch and v:dim() == 2)) then
-      error(string.format('nn.MV: inputs of sizes %s and %s, expected a matrix and a vector, '
-                          .. 'or a 3D batch of matrices and a 2D batch of vectors',
-                          nn.utils.sizestr(M), nn.utils.sizestr(v)), 3)
+      self:_error('inputs of sizes %s and %s, expected a matrix and a vector, or a 3D batch '
+                  .. 'of matrices and a 2D batch of vectors',
+                  nn.utils.sizestr(M), nn.utils.sizestr(v))
    end
    local d = M:dim()
    if self.trans then M = M:transpose(d - 1, d) end
    if M:size(d) ~= v:size(v:dim()) or (batch and M:size(1) ~= v:size(1)) then
-      error(string.format('nn.MV: cannot multiply a matrix of size %s by a vector of size %s '
-                          .. '(trans=%s)', nn.utils.sizestr(M), nn.utils.sizestr(v),
-                          tostring(self.trans)), 3)
+      self:_error('cannot multiply a matrix of size %s by a vector of size %s (trans=%s)',
+                  nn.utils.sizestr(M), nn.utils.sizestr(v), tostring(self.trans))
    end
    return M, v, batch
 end
@@ -50,6 +49,7 @@ end
 -- dM' = g v^T (an outer product), dv = M'^T g; with trans, dM is the transpose of dM'.
 function MV:updateGradInput(input, gradOutput)
    local M, v, batch = self:_operands(input)
+   nn.utils.checkGradOutput(self, gradOutput, M:nElement() // M:size(M:dim()))
    local gM, gv = self:_grads(input)
    gM:resizeAs(input[1])
    gv:resizeAs(v)

@@ -21,7 +21,7 @@ local function unmark(m) m._sharedUpdate = nil end
 
 -- Makes sure there are n clones of the module.
 function MapTable:_extend(n)
-   if not self.module then error('nn.MapTable: no module to map (use add)', 3) end
+   if not self.module then self:_error('no module to map (use add)') end
    self.modules[1] = self.module
    for i = 2, n do
       if not self.modules[i] then
@@ -43,23 +43,23 @@ function MapTable:resize(n)
 end
 
 function MapTable:add(module)
-   if self.module then error('nn.MapTable:add: a MapTable holds a single module', 2) end
+   if self.module then self:_error('add: a MapTable holds a single module') end
    if type(module) ~= 'table' or not torch.isTypeOf(module, 'nn.Module') then
-      error('nn.MapTable:add: expected an nn.Module, got ' .. torch.type(module), 2)
+      self:_error('add: expected an nn.Module, got %s', torch.type(module))
    end
    self.module = module
    self.modules[1] = module
    return self
 end
 
-local function check(input)
+local function check(self, input)
    if type(input) ~= 'table' or torch.isTensor(input) then
-      error('nn.MapTable: expected a table input, got ' .. torch.type(input), 3)
+      self:_error('expected a table input, got %s', torch.type(input))
    end
 end
 
 function MapTable:updateOutput(input)
-   check(input)
+   check(self, input)
    self.output = {}
    self:_extend(#input)
    for i = 1, #input do
@@ -69,7 +69,7 @@ function MapTable:updateOutput(input)
 end
 
 function MapTable:updateGradInput(input, gradOutput)
-   check(input)
+   check(self, input)
    self.gradInput = {}
    self:_extend(#input)
    for i = 1, #input do

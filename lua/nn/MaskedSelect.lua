@@ -17,16 +17,16 @@ end
 
 function MaskedSelect:_pair(input)
    if type(input) ~= 'table' or torch.isTensor(input) or #input ~= 2 then
-      error('nn.MaskedSelect: expected a pair {input, mask}, got ' .. torch.type(input), 3)
+      self:_error('expected a pair {input, mask}, got %s', torch.type(input))
    end
    local x, mask = input[1], input[2]
    nn.utils.checkFloatTensor(self, x, 'input[1]')
    if torch.type(mask) ~= 'torch.ByteTensor' then
-      error('nn.MaskedSelect: the mask must be a torch.ByteTensor, got ' .. torch.type(mask), 3)
+      self:_error('the mask must be a torch.ByteTensor, got %s', torch.type(mask))
    end
    if mask:nElement() ~= x:nElement() then
-      error(string.format('nn.MaskedSelect: mask of size %s does not match input of size %s',
-                          nn.utils.sizestr(mask), nn.utils.sizestr(x)), 3)
+      self:_error('mask of size %s does not match input of size %s', nn.utils.sizestr(mask),
+                  nn.utils.sizestr(x))
    end
    return x, mask
 end
@@ -45,9 +45,8 @@ function MaskedSelect:updateGradInput(input, gradOutput)
    self._maskIndexBuffer:range(1, mask:nElement()):resize(mask:size())
    self._maskIndices:maskedSelect(self._maskIndexBuffer, mask)
    if gradOutput:nElement() ~= self._maskIndices:nElement() then
-      error(string.format('nn.MaskedSelect: gradOutput of size %s, expected %d elements (the '
-                          .. 'selected ones)', nn.utils.sizestr(gradOutput),
-                          self._maskIndices:nElement()), 2)
+      self:_error('gradOutput of size %s, expected %d elements (the selected ones)',
+                  nn.utils.sizestr(gradOutput), self._maskIndices:nElement())
    end
    self._gradBuffer = self._gradBuffer or x.new()
    self._gradMask = self._gradMask or torch.ByteTensor()

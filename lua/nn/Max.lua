@@ -17,7 +17,6 @@ end
 Max._getPositiveDimension = nn.Sum._getPositiveDimension
 
 function Max:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    local dim = self:_getPositiveDimension(input)
    K.maxmin_forward(self.output, self._indices, input, dim, true)
    return self.output

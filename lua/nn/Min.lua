@@ -17,7 +17,6 @@ end
 Min._getPositiveDimension = nn.Sum._getPositiveDimension
 
 function Min:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    local dim = self:_getPositiveDimension(input)
    K.maxmin_forward(self.output, self._indices, input, dim, false)
    return self.output

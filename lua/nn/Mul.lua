@@ -18,12 +18,12 @@ function Mul:reset(stdv)
 end
 
 function Mul:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    K.activation_forward(self.output, input, 'MulConstant', self.weight[1])
    return self.output
 end
 
 function Mul:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    K.activation_forward(self.gradInput, gradOutput, 'MulConstant', self.weight[1])
    return self.gradInput
 end

@@ -8,14 +8,13 @@ local MulConstant, parent = torch.class('nn.MulConstant', 'nn.Module')
 function MulConstant:__init(constant_scalar, ip)
    parent.__init(self)
    if type(constant_scalar) ~= 'number' then
-      error('nn.MulConstant: expected a number, got ' .. torch.type(constant_scalar), 2)
+      self:_error('expected a number, got %s', torch.type(constant_scalar))
    end
    self.constant_scalar = constant_scalar
    self.inplace = ip or false
 end
 
 function MulConstant:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    if self.inplace then
       K.activation_forward(input, input, 'MulConstant', self.constant_scalar)
       self.output:set(input)
@@ -26,6 +25,7 @@ function MulConstant:updateOutput(input)
 end
 
 function MulConstant:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    if self.inplace then
       K.activation_forward(gradOutput, gradOutput, 'MulConstant', self.constant_scalar)
       self.gradInput:set(gradOutput)

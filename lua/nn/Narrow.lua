@@ -12,23 +12,22 @@ function Narrow:__init(dimension, offset, length)
    self.index = offset
    self.length = length or 1
    if not dimension or not offset then
-      error('nn.Narrow: usage nn.Narrow(dimension, offset [, length])', 2)
+      self:_error('usage nn.Narrow(dimension, offset [, length])')
    end
 end
 
 function Narrow:_range(input)
    local dim = self.dimension < 0 and input:dim() + self.dimension + 1 or self.dimension
    if dim < 1 or dim > input:dim() then
-      error(string.format('%s: dimension %d out of range for an input of size %s',
-                          torch.type(self), self.dimension, nn.utils.sizestr(input)), 3)
+      self:_error('dimension %d out of range for an input of size %s', self.dimension,
+                  nn.utils.sizestr(input))
    end
    local size = input:size(dim)
    local index = self.index < 0 and size + self.index + 1 or self.index
    local length = self.length < 0 and size - index + self.length + 2 or self.length
    if index < 1 or length < 0 or index + length - 1 > size then
-      error(string.format('%s: elements %d to %d out of range in dimension %d of size %s',
-                          torch.type(self), index, index + length - 1, dim,
-                          nn.utils.sizestr(input)), 3)
+      self:_error('elements %d to %d out of range in dimension %d of size %s', index,
+                  index + length - 1, dim, nn.utils.sizestr(input))
    end
    return dim, index, length
 end
@@ -43,6 +42,9 @@ end
 
 function Narrow:updateGradInput(input, gradOutput)
    local dim, index, length = self:_range(input)
+   local size = input:size():totable()
+   size[dim] = length
+   nn.utils.checkGradOutput(self, gradOutput, size)
    if self.gradInput:type() ~= input:type() then self.gradInput = input.new() end
    self.gradInput:resizeAs(input):zero()
    self.gradInput:narrow(dim, index, length):copy(gradOutput)

@@ -8,17 +8,18 @@ function NarrowTable:__init(offset, length)
    parent.__init(self)
    self.offset = offset
    self.length = length or 1
-   if not offset then error('nn.NarrowTable: expected an offset', 2) end
+   if not offset then self:_error('expected an offset') end
    self.output = {}
    self.gradInput = {}
 end
 
 function NarrowTable:_range(input)
+   nn.utils.checkTable(self, input)
    local length = self.length
    if length < 0 then length = #input - self.offset + length + 2 end
    if self.offset < 1 or self.offset + length - 1 > #input or length < 0 then
-      error(string.format('nn.NarrowTable: entries %d to %d out of range for a table of %d',
-                          self.offset, self.offset + length - 1, #input), 3)
+      self:_error('entries %d to %d out of range for a table of %d', self.offset,
+                  self.offset + length - 1, #input)
    end
    return length
 end

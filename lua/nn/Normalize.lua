@@ -8,7 +8,7 @@ local Normalize, parent = torch.class('nn.Normalize', 'nn.Module')
 function Normalize:__init(p, eps)
    parent.__init(self)
    if type(p) ~= 'number' or p < 1 or p == math.huge then
-      error('nn.Normalize: expected a finite p >= 1, got ' .. tostring(p), 2)
+      self:_error('expected a finite p >= 1, got %s', tostring(p))
    end
    self.p = p
    self.eps = eps or 1e-10
@@ -18,14 +18,12 @@ end
 local function as2d(self, t)
    if t:dim() == 1 then return t:view(1, t:nElement()) end
    if t:dim() ~= 2 then
-      error(string.format('%s: input of size %s, expected 1D or 2D', torch.type(self),
-                          nn.utils.sizestr(t)), 3)
+      self:_error('input of size %s, expected 1D or 2D', nn.utils.sizestr(t))
    end
    return t
 end
 
 function Normalize:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    local x = as2d(self, input:contiguous())
    K.normalize_forward(self.output, self._norm, x, self.p, self.eps)
    self.output = self.output:viewAs(input)
@@ -33,6 +31,7 @@ function Normalize:updateOutput(input)
 end
 
 function Normalize:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    local x = as2d(self, input:contiguous())
    local g = gradOutput:contiguous():viewAs(x)
    K.normalize_backward(self.gradInput, x, g, self._norm, self.p)

@@ -19,8 +19,8 @@ function Padding:_place(input)
    local dim = self.dim
    if self.nInputDim and input:dim() ~= self.nInputDim then dim = dim + 1 end
    if dim < 1 or dim > input:dim() then
-      error(string.format('%s: dimension %d out of range for an input of size %s',
-                          torch.type(self), dim, nn.utils.sizestr(input)), 3)
+      self:_error('dimension %d out of range for an input of size %s', dim,
+                  nn.utils.sizestr(input))
    end
    local index, pad = self.index, self.pad
    if pad > 0 then index = input:size(dim) - index + 2 else pad = -pad end
@@ -46,6 +46,9 @@ end
 
 function Padding:updateGradInput(input, gradOutput)
    local dim, index, pad = self:_place(input)
+   local size = input:size():totable()
+   size[dim] = size[dim] + pad
+   nn.utils.checkGradOutput(self, gradOutput, size)
    local n = input:size(dim)
    self.gradInput:resizeAs(input)
    if index == 1 then

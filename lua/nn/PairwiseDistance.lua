@@ -11,7 +11,7 @@ function PairwiseDistance:__init(p)
    self.diff = torch.Tensor()
    self.norm = p or 2
    if type(self.norm) ~= 'number' or self.norm < 1 then
-      error('nn.PairwiseDistance: p must be a number >= 1, got ' .. tostring(p), 2)
+      self:_error('p must be a number >= 1, got %s', tostring(p))
    end
 end
 
@@ -35,8 +35,7 @@ function PairwiseDistance:updateGradInput(input, gradOutput)
    local x1 = self:_rows(input)
    local n, p = x1:size(1), self.norm
    if gradOutput:nElement() ~= n then
-      error(string.format('nn.PairwiseDistance: gradOutput of size %s, expected %d elements',
-                          nn.utils.sizestr(gradOutput), n), 2)
+      self:_error('gradOutput of size %s, expected %d elements', nn.utils.sizestr(gradOutput), n)
    end
    local scale = self.output:clone():view(n, 1)
    local zero = scale:eq(0)

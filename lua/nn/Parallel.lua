@@ -13,9 +13,8 @@ end
 function Parallel:_check(input)
    local n = input:size(self.inputDimension)
    if n ~= #self.modules then
-      error(string.format('nn.Parallel: input of size %s has %d slices along dimension %d, '
-                          .. 'but there are %d modules', nn.utils.sizestr(input), n,
-                          self.inputDimension, #self.modules), 3)
+      self:_error('input of size %s has %d slices along dimension %d, but there are %d modules',
+                  nn.utils.sizestr(input), n, self.inputDimension, #self.modules)
    end
    return n
 end

@@ -11,11 +11,10 @@ end
 
 function ParallelTable:_check(input)
    if type(input) ~= 'table' or torch.isTensor(input) then
-      error('nn.ParallelTable: expected a table input, got ' .. torch.type(input), 3)
+      self:_error('expected a table input, got %s', torch.type(input))
    end
    if #input < #self.modules then
-      error(string.format('nn.ParallelTable: input table of %d entries for %d modules',
-                          #input, #self.modules), 3)
+      self:_error('input table of %d entries for %d modules', #input, #self.modules)
    end
 end
 

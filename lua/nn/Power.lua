@@ -6,12 +6,11 @@ local Power, parent = torch.class('nn.Power', 'nn.Module')
 
 function Power:__init(p)
    parent.__init(self)
-   if type(p) ~= 'number' then error('nn.Power: expected an exponent (number), got ' .. torch.type(p), 2) end
+   if type(p) ~= 'number' then self:_error('expected an exponent (number), got %s', torch.type(p)) end
    self.pow = p
 end
 
 function Power:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    K.activation_forward(self.output, input, 'Power', self.pow)
    return self.output
 end

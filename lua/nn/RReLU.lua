@@ -13,8 +13,8 @@ function RReLU:__init(l, u, ip)
    self.upper = u or 1 / 3
    if type(self.lower) ~= 'number' or type(self.upper) ~= 'number' or self.lower < 0
       or self.upper < self.lower then
-      error(string.format('nn.RReLU: expected 0 <= lower <= upper, got lower=%s, upper=%s',
-                          tostring(self.lower), tostring(self.upper)), 2)
+      self:_error('expected 0 <= lower <= upper, got lower=%s, upper=%s', tostring(self.lower),
+                  tostring(self.upper))
    end
    self.noise = torch.Tensor()
    self.train = true
@@ -50,9 +50,10 @@ end
 -- the slopes are kept, so the backward pass does not need it).
 function RReLU:updateGradInput(input, gradOutput)
    if gradOutput:nElement() ~= self.noise:nElement() or input:nElement() ~= self.noise:nElement() then
-      error(string.format('nn.RReLU: gradOutput of size %s and input of size %s, expected the '
-                          .. 'size %s of the last forward pass', nn.utils.sizestr(gradOutput),
-                          nn.utils.sizestr(input), nn.utils.sizestr(self.noise)), 2)
+      self:_error('gradOutput of size %s and input of size %s, expected the size %s of the '
+                  .. 'last forward pass',
+                  nn.utils.sizestr(gradOutput), nn.utils.sizestr(input),
+                  nn.utils.sizestr(self.noise))
    end
    if self.inplace then
       gradOutput:cmul(self.noise:viewAs(gradOutput))

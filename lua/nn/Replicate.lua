@@ -16,8 +16,8 @@ end
 function Replicate:_rdim(input)
    local rdim = self.dim + ((self.ndim and input:dim() > self.ndim) and 1 or 0)
    if rdim > input:dim() + 1 then
-      error(string.format('%s: not enough input dimensions (size %s) to replicate along dimension %d',
-                          torch.type(self), nn.utils.sizestr(input), rdim), 3)
+      self:_error('not enough input dimensions (size %s) to replicate along dimension %d',
+                  nn.utils.sizestr(input), rdim)
    end
    return rdim
 end
@@ -34,6 +34,7 @@ end
 -- dimensions before and after it), moved to n x (A*B), times a vector of ones.
 function Replicate:updateGradInput(input, gradOutput)
    local rdim = self:_rdim(input)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement() * self.nfeatures)
    local n = self.nfeatures
    local a, b = 1, 1
    for i = 1, rdim - 1 do a = a * input:size(i) end

@@ -26,14 +26,14 @@ function Reshape:updateOutput(input)
    local n = input:nElement()
    if self.batchMode == false or (self.batchMode == nil and n == self.nelement and input:size(1) ~= 1) then
       if n ~= self.nelement then
-         error(string.format('%s: input of size %s has %d elements, expected %d', torch.type(self),
-                             nn.utils.sizestr(input), n, self.nelement), 2)
+         self:_error('input of size %s has %d elements, expected %d', nn.utils.sizestr(input), n,
+                     self.nelement)
       end
       self.output = input:view(table.unpack(self.size))
    else
       if n ~= input:size(1) * self.nelement then
-         error(string.format('%s: input of size %s, expected a batch of %d-element samples',
-                             torch.type(self), nn.utils.sizestr(input), self.nelement), 2)
+         self:_error('input of size %s, expected a batch of %d-element samples',
+                     nn.utils.sizestr(input), self.nelement)
       end
       self.output = input:view(input:size(1), table.unpack(self.size))
    end
@@ -41,6 +41,7 @@ function Reshape:updateOutput(input)
 end
 
 function Reshape:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement())
    if not gradOutput:isContiguous() then
       self._gradOutput = self._gradOutput:type() == gradOutput:type() and self._gradOutput or gradOutput.new()
       gradOutput = self._gradOutput:resizeAs(gradOutput):copy(gradOutput)

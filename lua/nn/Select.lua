@@ -13,13 +13,13 @@ end
 function Select:_place(input)
    local dim = self.dimension < 0 and input:dim() + self.dimension + 1 or self.dimension
    if dim < 1 or dim > input:dim() then
-      error(string.format('%s: dimension %d out of range for an input of size %s',
-                          torch.type(self), self.dimension, nn.utils.sizestr(input)), 3)
+      self:_error('dimension %d out of range for an input of size %s', self.dimension,
+                  nn.utils.sizestr(input))
    end
    local index = self.index < 0 and input:size(dim) + self.index + 1 or self.index
    if index < 1 or index > input:size(dim) then
-      error(string.format('%s: index %d out of range in dimension %d of an input of size %s',
-                          torch.type(self), self.index, dim, nn.utils.sizestr(input)), 3)
+      self:_error('index %d out of range in dimension %d of an input of size %s', self.index, dim,
+                  nn.utils.sizestr(input))
    end
    return dim, index
 end
@@ -39,6 +39,7 @@ end
 
 function Select:updateGradInput(input, gradOutput)
    local dim, index = self:_place(input)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement() // input:size(dim))
    self.gradInput:resizeAs(input):zero()
    slice(self.gradInput, dim, index):copy(gradOutput)
    return self.gradInput

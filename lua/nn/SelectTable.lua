@@ -11,10 +11,10 @@ function SelectTable:__init(index)
 end
 
 function SelectTable:_index(input)
+   nn.utils.checkTable(self, input)
    local index = self.index < 0 and #input + self.index + 1 or self.index
    if input[index] == nil then
-      error(string.format('nn.SelectTable: index %d out of range for a table of %d entries',
-                          self.index, #input), 3)
+      self:_error('index %d out of range for a table of %d entries', self.index, #input)
    end
    return index
 end
@@ -48,6 +48,7 @@ SelectTable.zeroTableCopy = function(self, t1, t2) return zeroTableCopy(t1, t2) 
 
 function SelectTable:updateGradInput(input, gradOutput)
    local index = self:_index(input)
+   if torch.isTensor(input[index]) then nn.utils.checkGradOutput(self, gradOutput, input[index]) end
    zeroTableCopy(self.gradInput, input)
    self.gradInput[index] = nn.utils.recursiveCopy(self.gradInput[index], gradOutput)
    return self.gradInput

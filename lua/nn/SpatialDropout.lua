@@ -11,8 +11,7 @@ function SD:__init(p)
    self.p = p or 0.5
    self.train = true
    if type(self.p) ~= 'number' or self.p >= 1 or self.p < 0 then
-      error('nn.SpatialDropout: <dropout> illegal percentage, must be 0 <= p < 1 (got '
-            .. tostring(self.p) .. ')', 2)
+      self:_error('<dropout> illegal percentage, must be 0 <= p < 1 (got %s)', tostring(self.p))
    end
    self.noise = torch.Tensor()
 end
@@ -27,8 +26,8 @@ function SD:updateOutput(input)
       elseif dim == 3 then
          self.noise:resize(input:size(1), 1, 1)
       else
-         error(string.format('%s: input of size %s, expected 3D (C x H x W) or 4D '
-                             .. '(N x C x H x W)', torch.type(self), nn.utils.sizestr(input)), 2)
+         self:_error('input of size %s, expected 3D (C x H x W) or 4D (N x C x H x W)',
+                     nn.utils.sizestr(input))
       end
       self.noise:bernoulli(1 - self.p)
       self.output:cmul(self.noise:expandAs(input))
@@ -39,6 +38,7 @@ function SD:updateOutput(input)
 end
 
 function SD:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    self.gradInput:resizeAs(gradOutput):copy(gradOutput)
    if self.train then
       self.gradInput:cmul(self.noise:expandAs(input))

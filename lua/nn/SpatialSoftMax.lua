@@ -8,13 +8,11 @@ local SSM, parent = torch.class('nn.SpatialSoftMax', 'nn.Module')
 
 -- The input as N x C x rest.
 function SSM:_batch(input)
-   nn.utils.checkFloatTensor(self, input)
    local dim = input:dim()
    if dim == 1 then return input:view(1, input:size(1)) end
    if dim == 3 then return input:view(1, input:size(1), input:size(2), input:size(3)) end
    if dim == 2 or dim == 4 then return input end
-   error(string.format('%s: input of size %s, expected 1D, 2D, 3D (C x H x W) or 4D',
-                       torch.type(self), nn.utils.sizestr(input)), 3)
+   self:_error('input of size %s, expected 1D, 2D, 3D (C x H x W) or 4D', nn.utils.sizestr(input))
 end
 
 function SSM:updateOutput(input)
@@ -27,8 +25,8 @@ function SSM:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
    local n = self.output:nElement()
    if gradOutput:nElement() ~= n then
-      error(string.format('%s: gradOutput of size %s, expected %s', torch.type(self),
-                          nn.utils.sizestr(gradOutput), nn.utils.sizestr(self.output)), 2)
+      self:_error('gradOutput of size %s, expected %s', nn.utils.sizestr(gradOutput),
+                  nn.utils.sizestr(self.output))
    end
    local y = self:_batch(self.output)
    K.spatial_softmax_backward(self.gradInput, gradOutput:contiguous():viewAs(y), y)

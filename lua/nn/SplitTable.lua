@@ -18,8 +18,8 @@ function SplitTable:_getPositiveDimension(input)
       dimension = dimension + 1
    end
    if dimension < 1 or dimension > input:dim() then
-      error(string.format('nn.SplitTable: dimension %d out of range for an input of size %s',
-                          self.dimension, nn.utils.sizestr(input)), 3)
+      self:_error('dimension %d out of range for an input of size %s', self.dimension,
+                  nn.utils.sizestr(input))
    end
    return dimension
 end
@@ -38,6 +38,10 @@ end
 
 function SplitTable:updateGradInput(input, gradOutput)
    local dim = self:_getPositiveDimension(input)
+   nn.utils.checkTable(self, gradOutput)
+   for _, g in ipairs(gradOutput) do
+      nn.utils.checkGradOutput(self, g, input:nElement() // input:size(dim))
+   end
    self.gradInput:resizeAs(input)
    for i, g in ipairs(gradOutput) do
       local slot = input:dim() > 1 and self.gradInput:select(dim, i) or self.gradInput:narrow(1, i, 1)

@@ -10,7 +10,6 @@ function Sqrt:__init(b)
 end
 
 function Sqrt:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    K.activation_forward(self.output, input, 'Sqrt', self.eps)
    return self.output
 end

@@ -5,7 +5,6 @@ local K = torch._nn
 local Square, parent = torch.class('nn.Square', 'nn.Module')
 
 function Square:updateOutput(input)
-   nn.utils.checkFloatTensor(self, input)
    K.activation_forward(self.output, input, 'Square')
    return self.output
 end

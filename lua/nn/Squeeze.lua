@@ -24,6 +24,7 @@ function Squeeze:updateOutput(input)
 end
 
 function Squeeze:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement())
    self.gradInput = gradOutput:contiguous():viewAs(input)
    return self.gradInput
 end

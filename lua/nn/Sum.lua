@@ -23,8 +23,8 @@ function Sum:_getPositiveDimension(input)
       dimension = dimension + 1
    end
    if dimension < 1 or dimension > input:dim() then
-      error(string.format('%s: dimension %d out of range for an input of size %s',
-                          torch.type(self), self.dimension, nn.utils.sizestr(input)), 3)
+      self:_error('dimension %d out of range for an input of size %s', self.dimension,
+                  nn.utils.sizestr(input))
    end
    return dimension
 end
@@ -60,6 +60,9 @@ end
 
 function Sum:updateGradInput(input, gradOutput)
    local dim = self:_getPositiveDimension(input)
+   if input:size(dim) > 0 then
+      nn.utils.checkGradOutput(self, gradOutput, input:nElement() // input:size(dim))
+   end
    local size = input:size():totable()
    size[dim] = 1
    local g = gradOutput:contiguous():view(table.unpack(size))

@@ -8,7 +8,7 @@ function Threshold:__init(th, v, ip)
    self.threshold = th or 1e-6
    self.val = v or 0
    if ip ~= nil and type(ip) ~= 'boolean' then
-      error(torch.type(self) .. ': in-place flag must be boolean', 2)
+      self:_error('in-place flag must be boolean')
    end
    self.inplace = ip or false
    self:validateParameters()
@@ -19,8 +19,8 @@ Threshold._kind = 'Threshold'
 
 function Threshold:validateParameters()
    if self.inplace and self.val > self.threshold then
-      error(string.format('%s: in-place processing requires value (%g) not to exceed ' ..
-                          'threshold (%g)', torch.type(self), self.val, self.threshold), 3)
+      self:_error('in-place processing requires value (%g) not to exceed threshold (%g)',
+                  self.val, self.threshold)
    end
 end
 

@@ -9,18 +9,25 @@ function Transpose:__init(...)
    self.permutations = {...}
    for i, p in ipairs(self.permutations) do
       if type(p) ~= 'table' or #p ~= 2 then
-         error('nn.Transpose: argument ' .. i .. ' must be a pair of dimensions {d1, d2}', 2)
+         self:_error('argument %s must be a pair of dimensions {d1, d2}', i)
       end
    end
 end
 
 function Transpose:updateOutput(input)
+   for _, perm in ipairs(self.permutations) do
+      if math.max(perm[1], perm[2]) > input:dim() then
+         self:_error('dimensions %d and %d out of range for an input of size %s', perm[1],
+                     perm[2], nn.utils.sizestr(input))
+      end
+   end
    for _, perm in ipairs(self.permutations) do input = input:transpose(perm[1], perm[2]) end
    self.output:resizeAs(input):copy(input)
    return self.output
 end
 
 function Transpose:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement())
    for i = #self.permutations, 1, -1 do
       local perm = self.permutations[i]
       gradOutput = gradOutput:transpose(perm[1], perm[2])

@@ -6,7 +6,7 @@ local Unsqueeze, parent = torch.class('nn.Unsqueeze', 'nn.Module')
 
 function Unsqueeze:__init(pos, numInputDims)
    parent.__init(self)
-   self.pos = pos or error('nn.Unsqueeze: expected a position', 2)
+   self.pos = pos or self:_error('expected a position')
    self.numInputDims = numInputDims
 end
 
@@ -16,14 +16,15 @@ function Unsqueeze:updateOutput(input)
       pos = pos + input:dim() - self.numInputDims
    end
    if pos < 1 or pos > input:dim() + 1 then
-      error(string.format('%s: position %d out of range for an input of size %s', torch.type(self),
-                          self.pos, nn.utils.sizestr(input)), 2)
+      self:_error('position %d out of range for an input of size %s', self.pos,
+                  nn.utils.sizestr(input))
    end
    self.output = input:unsqueeze(pos)
    return self.output
 end
 
 function Unsqueeze:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement())
    self.gradInput = gradOutput:contiguous():viewAs(input)
    return self.gradInput
 end

@@ -23,7 +23,7 @@ function View:resetSize(...)
       elseif s == -1 and not inferdim then
          inferdim = true
       else
-         error('nn.View: sizes must be positive, with at most one -1', 2)
+         self:_error('sizes must be positive, with at most one -1')
       end
    end
    return self
@@ -41,8 +41,8 @@ function View:_batchsize(input)
    local ine = 1
    for i = ind, ind - maxdim + 1, -1 do ine = ine * input:size(i) end
    if ine % self.numElements ~= 0 then
-      error(string.format('%s: input view (%s) and desired view (%s) do not match',
-                          torch.type(self), nn.utils.sizestr(input), table.concat(self.size, 'x')), 3)
+      self:_error('input view (%s) and desired view (%s) do not match', nn.utils.sizestr(input),
+                  table.concat(self.size, 'x'))
    end
    local bsz = ine // self.numElements
    for _, s in ipairs(self.size) do
@@ -64,6 +64,7 @@ function View:updateOutput(input)
 end
 
 function View:updateGradInput(input, gradOutput)
+   nn.utils.checkGradOutput(self, gradOutput, input:nElement())
    self.gradInput = gradOutput:contiguous():viewAs(input)
    return self.gradInput
 end

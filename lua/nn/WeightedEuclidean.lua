@@ -58,9 +58,8 @@ function WE:_scale(input, gradOutput)
    local x = self:_batch(input)
    local n, isz, osz = x:size(1), self.weight:size(1), self.weight:size(2)
    if gradOutput:nElement() ~= n * osz then
-      error(string.format('nn.WeightedEuclidean: gradOutput of size %s, expected the output '
-                          .. 'size %s', nn.utils.sizestr(gradOutput),
-                          nn.utils.sizestr(self.output)), 3)
+      self:_error('gradOutput of size %s, expected the output size %s',
+                  nn.utils.sizestr(gradOutput), nn.utils.sizestr(self.output))
    end
    if not self.fastBackward then self:updateOutput(input) end
    local y = self.output:contiguous():view(n, 1, osz)

@@ -1,5 +1,6 @@
 -- nn: Torch7's neural network package. Modules are classes made with torch.class; their
--- heavy work is done by the C kernels in torch._nn (src/nn, bound in src/lua/lt_nn*.c).
+-- heavy work is done by the C kernels in torch._nn (src/nn, bound in src/lua/lt_*.c).
+-- Each file is loaded after the classes it extends.
 require 'torch'
 
 nn = nn or {}
@@ -10,67 +11,144 @@ require 'nn.utils'
 require 'nn.Module'
 require 'nn.Criterion'
 
--- Containers and the modules that are not transfer functions or criteria.
-local modules = {
-   'Container', 'Sequential', 'Concat', 'ConcatTable', 'Parallel', 'ParallelTable',
-   'JoinTable', 'SplitTable', 'SelectTable', 'NarrowTable', 'FlattenTable',
-   'CAddTable', 'CSubTable', 'CMulTable', 'CDivTable', 'Identity',
-   'Linear', 'Bilinear', 'LookupTable', 'Add', 'Mul', 'CMul', 'CAdd', 'MulConstant',
-   'AddConstant', 'Reshape', 'View', 'Narrow', 'Select', 'Index', 'Transpose', 'Squeeze',
-   'Unsqueeze', 'Replicate', 'Padding', 'Mean', 'Sum', 'Max', 'Min', 'Normalize', 'Abs',
-   'Exp', 'Log', 'Power', 'Square', 'Sqrt', 'Clamp', 'Copy', 'Dropout',
-   'BatchNormalization', 'LayerNorm',
-   -- convolution and pooling (issue 5)
-   'SpatialConvolution', 'SpatialConvolutionMM', 'SpatialFullConvolution',
-   'SpatialDilatedConvolution', 'SpatialMaxPooling', 'SpatialAveragePooling',
-   'SpatialAdaptiveMaxPooling', 'SpatialAdaptiveAveragePooling', 'SpatialBatchNormalization',
-   'SpatialDropout', 'SpatialZeroPadding', 'TemporalConvolution', 'TemporalMaxPooling',
-   'SpatialSoftMax', 'Flatten',
-}
+require 'nn.Container'
+require 'nn.Sequential'
+require 'nn.Concat'
+require 'nn.ConcatTable'
+require 'nn.Parallel'
+require 'nn.ParallelTable'
+require 'nn.JoinTable'
+require 'nn.SplitTable'
+require 'nn.SelectTable'
+require 'nn.NarrowTable'
+require 'nn.FlattenTable'
+require 'nn.CAddTable'
+require 'nn.CSubTable'
+require 'nn.CMulTable'
+require 'nn.CDivTable'
+require 'nn.Identity'
+require 'nn.Linear'
+require 'nn.Bilinear'
+require 'nn.LookupTable'
+require 'nn.Add'
+require 'nn.Mul'
+require 'nn.CMul'
+require 'nn.CAdd'
+require 'nn.MulConstant'
+require 'nn.AddConstant'
+require 'nn.Reshape'
+require 'nn.View'
+require 'nn.Narrow'
+require 'nn.Select'
+require 'nn.Index'
+require 'nn.Transpose'
+require 'nn.Squeeze'
+require 'nn.Unsqueeze'
+require 'nn.Replicate'
+require 'nn.Padding'
+require 'nn.Mean'
+require 'nn.Sum'
+require 'nn.Max'
+require 'nn.Min'
+require 'nn.Normalize'
+require 'nn.Abs'
+require 'nn.Exp'
+require 'nn.Log'
+require 'nn.Power'
+require 'nn.Square'
+require 'nn.Sqrt'
+require 'nn.Clamp'
+require 'nn.Copy'
+require 'nn.Dropout'
+require 'nn.BatchNormalization'
+require 'nn.LayerNorm'
+require 'nn.SpatialConvolution'
+require 'nn.SpatialConvolutionMM'
+require 'nn.SpatialFullConvolution'
+require 'nn.SpatialDilatedConvolution'
+require 'nn.SpatialMaxPooling'
+require 'nn.SpatialAveragePooling'
+require 'nn.SpatialAdaptiveMaxPooling'
+require 'nn.SpatialAdaptiveAveragePooling'
+require 'nn.SpatialBatchNormalization'
+require 'nn.SpatialDropout'
+require 'nn.SpatialZeroPadding'
+require 'nn.TemporalConvolution'
+require 'nn.TemporalMaxPooling'
+require 'nn.SpatialSoftMax'
+require 'nn.Flatten'
 
--- ===== activations and criteria (the nnact files): add their names here =====
-local activations_and_criteria = {
-   -- transfer functions
-   'Tanh', 'Sigmoid', 'HardTanh', 'ReLU', 'ReLU6', 'LeakyReLU', 'PReLU', 'ELU', 'Threshold',
-   'SoftMax', 'SoftMin', 'LogSoftMax', 'LogSigmoid', 'SoftPlus', 'SoftSign', 'SoftShrink',
-   'HardShrink', 'TanhShrink', 'GELU',
-   -- criteria
-   'MSECriterion', 'AbsCriterion', 'SmoothL1Criterion', 'ClassNLLCriterion',
-   'CrossEntropyCriterion', 'BCECriterion', 'DistKLDivCriterion', 'MarginCriterion',
-   'SoftMarginCriterion', 'MultiMarginCriterion', 'MultiLabelSoftMarginCriterion',
-   'MarginRankingCriterion', 'HingeEmbeddingCriterion', 'CosineEmbeddingCriterion',
-   'MultiCriterion', 'ParallelCriterion', 'BCEWithLogitsCriterion',
-}
--- ===== end of the nnact list =====
+require 'nn.Threshold'
+require 'nn.HardTanh'
+require 'nn.Tanh'
+require 'nn.Sigmoid'
+require 'nn.ReLU'
+require 'nn.ReLU6'
+require 'nn.LeakyReLU'
+require 'nn.PReLU'
+require 'nn.ELU'
+require 'nn.SoftMax'
+require 'nn.SoftMin'
+require 'nn.LogSoftMax'
+require 'nn.LogSigmoid'
+require 'nn.SoftPlus'
+require 'nn.SoftSign'
+require 'nn.SoftShrink'
+require 'nn.HardShrink'
+require 'nn.TanhShrink'
+require 'nn.GELU'
+require 'nn.MSECriterion'
+require 'nn.AbsCriterion'
+require 'nn.SmoothL1Criterion'
+require 'nn.ClassNLLCriterion'
+require 'nn.CrossEntropyCriterion'
+require 'nn.BCECriterion'
+require 'nn.DistKLDivCriterion'
+require 'nn.MarginCriterion'
+require 'nn.SoftMarginCriterion'
+require 'nn.MultiMarginCriterion'
+require 'nn.MultiLabelSoftMarginCriterion'
+require 'nn.MarginRankingCriterion'
+require 'nn.HingeEmbeddingCriterion'
+require 'nn.CosineEmbeddingCriterion'
+require 'nn.MultiCriterion'
+require 'nn.ParallelCriterion'
+require 'nn.BCEWithLogitsCriterion'
+require 'nn.MM'
+require 'nn.MV'
+require 'nn.CMaxTable'
+require 'nn.CMinTable'
+require 'nn.DotProduct'
+require 'nn.CosineDistance'
+require 'nn.PairwiseDistance'
+require 'nn.Euclidean'
+require 'nn.Contiguous'
+require 'nn.GradientReversal'
+require 'nn.L1Penalty'
+require 'nn.WeightedMSECriterion'
+require 'nn.CriterionTable'
+require 'nn.MapTable'
+require 'nn.SpatialUpSamplingNearest'
+require 'nn.SpatialReflectionPadding'
+require 'nn.SpatialReplicationPadding'
+require 'nn.DepthConcat'
+require 'nn.Cosine'
+require 'nn.WeightedEuclidean'
+require 'nn.MaskedSelect'
+require 'nn.RReLU'
+require 'nn.MultiLabelMarginCriterion'
+require 'nn.L1HingeEmbeddingCriterion'
+require 'nn.SpatialClassNLLCriterion'
+require 'nn.SpatialLPPooling'
+require 'nn.SpatialUpSamplingBilinear'
+require 'nn.SpatialCrossMapLRN'
+require 'nn.SpatialMaxUnpooling'
+require 'nn.SpatialSubtractiveNormalization'
+require 'nn.SpatialDivisiveNormalization'
+require 'nn.SpatialContrastiveNormalization'
+require 'nn.Jacobian'
 
--- A file that is not there yet is skipped, so that a partial tree still loads; a file
--- that is there but fails to load raises its error as usual.
-local function require_present(names)
-   for _, name in ipairs(names) do
-      if package.searchpath('nn.' .. name, package.path) then require('nn.' .. name) end
-   end
-end
-
-require_present(modules)
--- Threshold is the parent class of ReLU in Torch7: load it first when present.
-require_present({'Threshold', 'HardTanh'})
-require_present(activations_and_criteria)
-
--- Modules over existing tensor operations (the nnx files); after the criteria, since
--- WeightedMSECriterion extends MSECriterion.
-require_present({
-   'MM', 'MV', 'CMaxTable', 'CMinTable', 'DotProduct', 'CosineDistance', 'PairwiseDistance',
-   'Euclidean', 'Contiguous', 'GradientReversal', 'L1Penalty', 'WeightedMSECriterion',
-   'CriterionTable', 'MapTable', 'SpatialUpSamplingNearest', 'SpatialReflectionPadding',
-   'SpatialReplicationPadding',
-   -- second batch (docs/nn_extra.md): DepthConcat extends Concat
-   'DepthConcat', 'Cosine', 'WeightedEuclidean', 'MaskedSelect', 'RReLU',
-   'MultiLabelMarginCriterion', 'L1HingeEmbeddingCriterion', 'SpatialClassNLLCriterion',
-   'SpatialLPPooling', 'SpatialUpSamplingBilinear', 'SpatialCrossMapLRN', 'SpatialMaxUnpooling',
-   'SpatialSubtractiveNormalization', 'SpatialDivisiveNormalization',
-   'SpatialContrastiveNormalization',
-})
-
-require_present({'Jacobian'})
+-- the recurrent modules (torch/rnn's API)
+require 'nn.rnn'
 
 return nn

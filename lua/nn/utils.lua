@@ -168,36 +168,73 @@ function utils.sizestr(t)
    return table.concat(s, 'x')
 end
 
--- Checks a table of at least n tensors of one size; self names the module.
-function nn.utils.checkTableOfTensors(self, input, n)
-   if type(input) ~= 'table' or torch.isTensor(input) or #input < n then
-      error(string.format('%s: expected a table of %d or more tensors, got %s', torch.type(self),
-                          n, torch.type(input)), 3)
+-- The checks below are for the modules written over tensor operations, whose own errors
+-- would name the operation ("view: ..."), not the module: where a kernel of torch._nn does
+-- the work, it makes these checks itself, in the same words. self is the module: its
+-- _error raises "<class>: <message>" at the script's line.
+
+-- "Float" for a torch.FloatTensor, as the kernels' messages name types.
+local function short(t) return t:type():match('^torch%.(%a+)Tensor$') or t:type() end
+
+-- input is a Float or Double tensor of the module's type (that of its output buffer).
+function utils.checkFloatTensor(self, input, what)
+   what = what or 'input'
+   if not torch.isTensor(input) then
+      self:_error('%s must be a tensor, got %s', what, torch.type(input))
    end
+   local t = input:type()
+   if t ~= 'torch.FloatTensor' and t ~= 'torch.DoubleTensor' then
+      self:_error('%s must be a Float or Double tensor, got a %s tensor', what, short(input))
+   end
+   if torch.isTensor(self.output) and self.output:type() ~= t then
+      self:_error('output is a %s tensor, %s a %s tensor (convert with :type())',
+                  short(self.output), what, short(input))
+   end
+end
+
+-- input is a table of at least n Float or Double tensors of the module's type, all with
+-- the same number of elements.
+function utils.checkTableOfTensors(self, input, n)
+   if type(input) ~= 'table' or torch.isTensor(input) or #input < n then
+      self:_error('expected a table of %d or more tensors, got %s', n, torch.type(input))
+   end
+   for i = 1, #input do utils.checkFloatTensor(self, input[i], 'input ' .. i) end
    for i = 2, #input do
       if input[i]:nElement() ~= input[1]:nElement() then
-         error(string.format('%s: input %d of size %s does not match input 1 of size %s',
-                             torch.type(self), i, nn.utils.sizestr(input[i]),
-                             nn.utils.sizestr(input[1])), 3)
+         self:_error('input %d of size %s does not match input 1 of size %s', i,
+                     utils.sizestr(input[i]), utils.sizestr(input[1]))
       end
    end
 end
 
--- Checks that input is a Float or Double tensor of the module's type.
-function utils.checkFloatTensor(self, input, what)
-   what = what or 'input'
-   if not torch.isTensor(input) then
-      error(string.format('%s: %s must be a tensor, got %s', torch.type(self), what,
-                          torch.type(input)), 3)
+-- input is a table (not a tensor).
+function utils.checkTable(self, input)
+   if type(input) ~= 'table' or torch.isTensor(input) then
+      self:_error('expected a table input, got %s', torch.type(input))
    end
-   local t = input:type()
-   if t ~= 'torch.FloatTensor' and t ~= 'torch.DoubleTensor' then
-      error(string.format('%s: %s must be a Float or Double tensor, got a %s', torch.type(self),
-                          what, t), 3)
+end
+
+-- gradOutput has the sizes expected: those of a tensor, a table of sizes, or a number of
+-- elements (for the modules that view it), in the kernels' words: "gradOutput of size
+-- 4x4, expected 4x3". Computed from the input, not the last output: Torch7 lets a module
+-- run backward without forward.
+function utils.checkGradOutput(self, gradOutput, expected)
+   if not torch.isTensor(gradOutput) then
+      self:_error('gradOutput must be a tensor, got %s', torch.type(gradOutput))
    end
-   if torch.isTensor(self.output) and self.output:type() ~= t then
-      error(string.format('%s: %s is a %s but the module is a %s (convert one with :type())',
-                          torch.type(self), what, t, self.output:type()), 3)
+   if type(expected) == 'number' then
+      if gradOutput:nElement() ~= expected then
+         self:_error('gradOutput of size %s, expected %d elements', utils.sizestr(gradOutput),
+                     expected)
+      end
+      return
+   end
+   local size = torch.isTensor(expected) and expected:size():totable() or expected
+   local ok = gradOutput:dim() == #size
+   for i = 1, #size do ok = ok and gradOutput:size(i) == size[i] end
+   if not ok then
+      self:_error('gradOutput of size %s, expected %s', utils.sizestr(gradOutput),
+                  #size == 0 and 'empty' or table.concat(size, 'x'))
    end
 end
 
@@ -220,8 +257,8 @@ function utils.indexPlanesBackward(self, input, gradOutput, rows, cols)
    local ok = gradOutput:dim() == d
    for i = 1, d do ok = ok and gradOutput:size(i) == size[i] end
    if not ok then
-      error(string.format('%s: gradOutput of size %s, expected %s', torch.type(self),
-                          utils.sizestr(gradOutput), table.concat(size:totable(), 'x')), 2)
+      self:_error('gradOutput of size %s, expected %s', utils.sizestr(gradOutput),
+                  table.concat(size:totable(), 'x'))
    end
    size[d] = input:size(d)
    local partial = gradOutput.new():resize(size):zero():indexAdd(d, cols, gradOutput)
@@ -234,8 +271,8 @@ end
 function utils.checkVectorSizes(self, inputSize, outputSize)
    for _, v in ipairs({inputSize, outputSize}) do
       if math.type(v) ~= 'integer' or v < 1 then
-         error(string.format('%s: sizes must be positive integers, got %s and %s',
-                             torch.type(self), tostring(inputSize), tostring(outputSize)), 3)
+         self:_error('sizes must be positive integers, got %s and %s', tostring(inputSize),
+                     tostring(outputSize))
       end
    end
 end
@@ -245,8 +282,7 @@ end
 function utils.vectorBatch(self, input, isz)
    utils.checkFloatTensor(self, input)
    if (input:dim() ~= 1 and input:dim() ~= 2) or input:size(input:dim()) ~= isz then
-      error(string.format('%s: input of size %s, expected %d or n x %d', torch.type(self),
-                          utils.sizestr(input), isz, isz), 3)
+      self:_error('input of size %s, expected %d or n x %d', utils.sizestr(input), isz, isz)
    end
    return input:contiguous():view(-1, isz)
 end
