@@ -235,6 +235,34 @@ local buffers = {'_qkv', '_x', '_xq', '_xk', '_xv', '_pq', '_pk', '_pv', '_Q', '
                  '_probs', '_drop', '_dropUsed', '_ctx2', '_out', '_go', '_gctx', '_gQ', '_gK',
                  '_gV', '_gqkv', '_gin', '_g3', '_gp', '_gpad', 'attnWeights'}
 
+-- Key/value cache for generation (self-attention, evaluation): m:step(x) takes the next
+-- B x t x C positions, appends their keys and values to the cache and attends from them to
+-- every cached position (the kernel's causal mask aligns the t queries with the last t
+-- keys), so a new token costs one row, not the whole prefix. m.mask is not used by step.
+function MHA:resetCache()
+   self._cacheK, self._cacheV = nil, nil
+   return self
+end
+
+function MHA:step(input)
+   local x = self:_bfirst(input, 'input')
+   local C, H, D = self.embedDim, self.nHeads, self.headDim
+   local B, t = x:size(1), x:size(2)
+   local qkv = x.new()
+   K.linear_forward(qkv, rows(x), self.inWeight, self.inBias)
+   qkv = qkv:view(B, t, 3, H, D)
+   local q = qkv:select(3, 1):transpose(2, 3)
+   local k, v = qkv:select(3, 2):transpose(2, 3), qkv:select(3, 3):transpose(2, 3)
+   self._cacheK = self._cacheK and torch.cat(self._cacheK, k, 3) or k:contiguous()
+   self._cacheV = self._cacheV and torch.cat(self._cacheV, v, 3) or v:contiguous()
+   local ctx, probs = x.new(), x.new()
+   K.attention_forward(ctx, probs, q, self._cacheK, self._cacheV, nil, nil, nil, self.causal)
+   local out = x.new()
+   K.linear_forward(out, ctx:transpose(2, 3):contiguous():view(B * t, C), self.weight, self.bias)
+   out = out:view(B, t, C)
+   return self.batchFirst and out or out:transpose(1, 2)
+end
+
 -- The buffers are made again by the next forward.
 function MHA:clearState()
    for _, f in ipairs(buffers) do self[f] = nil end

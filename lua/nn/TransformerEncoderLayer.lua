@@ -114,6 +114,26 @@ function Layer:accGradParameters(input, gradOutput, scale)
    self.gradInput = gi
 end
 
+-- Generation with attention's key/value cache (evaluation): the next B x t positions
+-- (batch-first) give their outputs; resetCache() starts a new sequence.
+function Layer:resetCache()
+   self.attn:resetCache()
+   return self
+end
+
+function Layer:step(x)
+   local function ff(h)
+      local y = self.ff:forward(flat(h:contiguous()))
+      return y:view(h:size(1), h:size(2), self.dim)
+   end
+   if self.normFirst then
+      local h = x + self.attn:step(self.ln1:forward(x))
+      return h + ff(self.ln2:forward(h))
+   end
+   local h = self.ln1:forward(x + self.attn:step(x)):clone()
+   return self.ln2:forward(h + ff(h)):clone()
+end
+
 function Layer:__tostring__()
    return string.format('%s(%d, %d heads, %s)', torch.type(self), self.dim, self.attn.nHeads,
                         self.normFirst and 'pre-norm' or 'post-norm')

@@ -5,4 +5,5 @@ require 'nn.TransformerEncoderLayer'
 require 'nn.TransformerBlock'
 require 'nn.PositionalEmbedding'
 require 'nn.SinusoidalPositionalEncoding'
+require 'nn.GPT'
 return nn
