@@ -6,6 +6,8 @@
 -- opts: dropout (0), bias (true). m:generate(prompt, n [, {temperature = 1, topK}]) samples
 -- n tokens after prompt (a 1D tensor of indices) with the blocks' key/value cache.
 local nn = require 'nn'
+require 'nn.TransformerBlock'
+require 'nn.PositionalEmbedding'
 
 local GPT, parent = torch.class('nn.GPT', 'nn.Container')
 
@@ -60,10 +62,7 @@ function GPT:updateOutput(input)
    return self.output
 end
 
-local function back(m, x, g, scale)
-   if scale then return m:backward(x, g, scale) end
-   return m:updateGradInput(x, g)
-end
+local back = nn.TransformerEncoderLayer._back
 
 function GPT:_backward(input, gradOutput, scale)
    local B, T = input:size(1), input:size(2)
@@ -80,14 +79,9 @@ function GPT:_backward(input, gradOutput, scale)
    return self.gradInput
 end
 
-function GPT:updateGradInput(input, gradOutput) return self:_backward(input, gradOutput, nil) end
-function GPT:backward(input, gradOutput, scale) return self:_backward(input, gradOutput, scale or 1) end
-
-function GPT:accGradParameters(input, gradOutput, scale)
-   local gi = self.gradInput
-   self:_backward(input, gradOutput, scale or 1)
-   self.gradInput = gi
-end
+GPT.updateGradInput = nn.TransformerEncoderLayer.updateGradInput
+GPT.backward = nn.TransformerEncoderLayer.backward
+GPT.accGradParameters = nn.TransformerEncoderLayer.accGradParameters
 
 -- Logits of the next B x t positions through the cache (after resetCache, or the positions
 -- already fed): B x t x vocabSize.

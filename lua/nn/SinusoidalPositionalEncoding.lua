@@ -4,6 +4,7 @@
 -- B x T x dim input. No parameters; m.offset (0) shifts the positions as in
 -- nn.PositionalEmbedding.
 local nn = require 'nn'
+require 'nn.PositionalEmbedding'
 
 local SPE = torch.class('nn.SinusoidalPositionalEncoding', 'nn.PositionalEmbedding')
 

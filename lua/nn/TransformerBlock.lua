@@ -5,6 +5,7 @@
 -- causal (true), bias (true), eps (1e-5), mask. An nn.TransformerEncoderLayer with
 -- normFirst, GELU, dimFF = 4 dim and no dropout inside the MLP.
 local nn = require 'nn'
+require 'nn.TransformerEncoderLayer'
 
 local Block, parent = torch.class('nn.TransformerBlock', 'nn.TransformerEncoderLayer')
 

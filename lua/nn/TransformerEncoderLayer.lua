@@ -9,6 +9,7 @@
 -- activation ('relu' or 'gelu'), causal, mask (m.attn.mask), bias (true), eps (1e-5),
 -- ffDropout (true: the dropout inside FF). Children: m.attn, m.ln1, m.ln2, m.ff.
 local nn = require 'nn'
+require 'nn.MultiHeadAttention'
 
 local Layer, parent = torch.class('nn.TransformerEncoderLayer', 'nn.Container')
 
@@ -68,11 +69,13 @@ function Layer:updateOutput(input)
 end
 
 -- One pass back through the children: m:backward when scale is given (gradients of the
--- parameters too), m:updateGradInput otherwise.
+-- parameters too), m:updateGradInput otherwise. nn.GPT shares it and the three methods
+-- below, around its own _backward.
 local function back(m, x, g, scale)
    if scale then return m:backward(x, g, scale) end
    return m:updateGradInput(x, g)
 end
+Layer._back = back
 
 local function ff_backward(self, x, g, scale)
    local g2 = flat(g:contiguous())
