@@ -215,17 +215,23 @@ local NOTHING_WRONG = {Identity = true, Copy = true, Sequential = true}
 
 -- The classes of this spec: every nn.Module subclass that nn defines, except the abstract
 -- bases, the criteria, the convolution and pooling modules (but SpatialSoftMax,
--- SpatialBatchNormalization and SpatialDropout), and the recurrent modules.
-local RECURRENT = {LSTM = true, GRU = true, FastLSTM = true, AbstractRecurrent = true,
-                   Recursor = true, Recurrence = true, Recurrent = true, Repeater = true,
-                   Sequencer = true, BiSequencer = true, MaskZero = true, OneHot = true,
-                   LookupTableMaskZero = true}
+-- SpatialBatchNormalization and SpatialDropout), and the families with a loader of their
+-- own (nn.rnn, nn.attention: the modules those files require), which have their own specs.
+local FAMILY = {}
+for _, loader in ipairs({'nn.rnn', 'nn.attention'}) do
+   local path = package.searchpath(loader, package.path)
+   if path then
+      local file = assert(io.open(path))
+      for name in file:read('a'):gmatch("require%s*%(?%s*'nn%.([%w_]+)'") do FAMILY[name] = true end
+      file:close()
+   end
+end
 local SPATIAL_HERE = {SpatialSoftMax = true, SpatialBatchNormalization = true,
                       SpatialDropout = true}
 
 local function inSet(name)
    if name == 'Module' or name == 'Container' or name == 'Criterion' then return false end
-   if name:find('Criterion') or RECURRENT[name] or name:find('^Seq[A-Z][A-Z]') then return false end
+   if name:find('Criterion') or FAMILY[name] then return false end
    if name:find('^Spatial') or name:find('^Temporal') or name:find('^Volumetric') then
       return SPATIAL_HERE[name] or false
    end
