@@ -39,7 +39,7 @@ EXE       = $(BUILD)/dlua
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib1g-dev \
-            libedit-dev tmux dataset-fashion-mnist lua-filesystem
+            libedit-dev tmux dataset-fashion-mnist lua-filesystem lua-penlight
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test check-c check-spec bench fuzz fuzz-api fuzz-files install uninstall clean
