@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include <limits.h>
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 
 #include "prelude.h"
@@ -122,9 +123,14 @@ static double default_scale(double scale, const attn_dims *a) {
   return scale != 0 ? scale : a->D > 0 ? 1 / sqrt((double)a->D) : 1;
 }
 
-/* Two T x S blocks of scratch. */
-static void *work_alloc(const char *fn, const attn_dims *a, dl_dtype dt) {
-  size_t n = (size_t)(a->T * a->S) * 2 + 1;
+/* The threads the loops over heads may use: one inside another parallel region. */
+static int loop_threads(void) { return omp_in_parallel() ? 1 : omp_get_max_threads(); }
+
+/* Two T x S blocks of scratch for each of nt threads. */
+static void *work_alloc(const char *fn, const attn_dims *a, dl_dtype dt, int nt) {
+  int64_t sz[4] = {nt, 2, a->T, a->S};
+  if (dl_numel_checked(fn, 4, sz) < 0) return NULL;
+  size_t n = (size_t)nt * 2 * (size_t)(a->T * a->S) + 1;
   void *w = malloc(n * dl_dtype_size(dt));
   if (!w) dl_error("%s: out of memory for %lldx%lld attention scratch", fn, (long long)a->T,
                    (long long)a->S);
@@ -150,17 +156,18 @@ int nn_attention_forward(const char *fn, dl_tensor *out, dl_tensor *probs, const
   void *md = ops_add(&o, 3, mask, &rc), *pd = ops_add(&o, 4, pad, &rc);
   void *dd = ops_add(&o, 5, drop, &rc);
   o.used[6] = 0;
-  void *work = rc == 0 && drop ? work_alloc(fn, &a, dt) : NULL;
+  int nt = loop_threads();
+  void *work = rc == 0 && drop ? work_alloc(fn, &a, dt, nt) : NULL;
   if (drop && !work) rc = -1;
   if (rc == 0) {
     int all = mask && mask->ndim == 4;
     double sc = default_scale(scale, &a);
     if (dt == DL_FLOAT)
       attn_forward_float(dl_tensor_data(out), dl_tensor_data(probs), work, qd, kd, vd, md, all,
-                         pd, dd, causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv);
+                         pd, dd, causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv, nt);
     else
       attn_forward_double(dl_tensor_data(out), dl_tensor_data(probs), work, qd, kd, vd, md, all,
-                          pd, dd, causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv);
+                          pd, dd, causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv, nt);
   }
   free(work);
   ops_free(&o);
@@ -198,16 +205,17 @@ int nn_attention_backward(const char *fn, dl_tensor *gq, dl_tensor *gk, dl_tenso
   void *pd = ops_add(&o, 3, probs, &rc), *dd = ops_add(&o, 4, drop, &rc);
   void *god = ops_add(&o, 5, gradOut, &rc);
   o.used[6] = 0;
-  void *work = rc == 0 ? work_alloc(fn, &a, dt) : NULL;
+  int nt = loop_threads();
+  void *work = rc == 0 ? work_alloc(fn, &a, dt, nt) : NULL;
   if (!work) rc = -1;
   if (rc == 0) {
     double sc = default_scale(scale, &a);
     if (dt == DL_FLOAT)
       attn_backward_float(dl_tensor_data(gq), dl_tensor_data(gk), dl_tensor_data(gv), work, qd,
-                          kd, vd, pd, dd, god, sc, a.B * a.H, a.T, a.S, a.D, a.Dv);
+                          kd, vd, pd, dd, god, sc, a.B * a.H, a.T, a.S, a.D, a.Dv, nt);
     else
       attn_backward_double(dl_tensor_data(gq), dl_tensor_data(gk), dl_tensor_data(gv), work, qd,
-                           kd, vd, pd, dd, god, sc, a.B * a.H, a.T, a.S, a.D, a.Dv);
+                           kd, vd, pd, dd, god, sc, a.B * a.H, a.T, a.S, a.D, a.Dv, nt);
   }
   free(work);
   ops_free(&o);

@@ -1,8 +1,12 @@
 /* The typed loops of attention.c, as plain functions, included once per floating type
    (T the element type, FN(name) the function's name for it; GEMM is cblas_sgemm or
    cblas_dgemm, EXP exp or expf). Every pointer is to contiguous data whose sizes
-   attention.c has checked (and that fit BLAS's int); work holds two T x S blocks. mask_all
-   is nonzero when the additive mask has one T x S block per batch entry and head. */
+   attention.c has checked (and that fit BLAS's int); work holds two T x S blocks per thread
+   of the nt the loops may use. mask_all is nonzero when the additive mask has one T x S
+   block per batch entry and head.
+
+   The heads are independent, so the loops over them run in parallel (each thread with its
+   own scratch); BLAS called inside a parallel region runs on the calling thread. */
 
 /* row-major C (m x n) = alpha op(A) op(B) + beta C */
 static void FN(attn_gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha,
@@ -21,10 +25,11 @@ static void FN(attn_gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, doubl
 static void FN(attn_forward)(T *out, T *P, T *work, const T *q, const T *k, const T *v,
                              const T *mask, int mask_all, const uint8_t *pad, const T *drop,
                              int causal, double scale, int64_t B, int64_t H, int64_t Tq,
-                             int64_t S, int64_t D, int64_t Dv) {
+                             int64_t S, int64_t D, int64_t Dv, int nt) {
   const int64_t TS = Tq * S;
+#pragma omp parallel for num_threads(nt) if (nt > 1 && B * H * TS * (D + Dv) >= NN_GRAIN)
   for (int64_t bh = 0; bh < B * H; bh++) {
-    T *p = P + bh * TS;
+    T *p = P + bh * TS, *wk = work ? work + omp_get_thread_num() * 2 * TS : NULL;
     const uint8_t *pb = pad ? pad + (bh / H) * S : NULL;
     const T *mb = mask ? mask + (mask_all ? bh * TS : 0) : NULL;
     FN(attn_gemm)(0, 1, Tq, S, D, scale, q + bh * Tq * D, D, k + bh * S * D, D, 0, p, S);
@@ -51,8 +56,8 @@ static void FN(attn_forward)(T *out, T *P, T *work, const T *q, const T *k, cons
     const T *w = p;
     if (drop) {
       const T *db = drop + bh * TS;
-      for (int64_t j = 0; j < TS; j++) work[j] = p[j] * db[j];
-      w = work;
+      for (int64_t j = 0; j < TS; j++) wk[j] = p[j] * db[j];
+      w = wk;
     }
     FN(attn_gemm)(0, 0, Tq, Dv, S, 1, w, S, v + bh * S * Dv, Dv, 0, out + bh * Tq * Dv, Dv);
   }
@@ -62,10 +67,11 @@ static void FN(attn_forward)(T *out, T *P, T *work, const T *q, const T *k, cons
    dS = P * (dP - rowsum(P * dP)); gq = scale dS k, gk = scale dS^T q. */
 static void FN(attn_backward)(T *gq, T *gk, T *gv, T *work, const T *q, const T *k, const T *v,
                               const T *P, const T *drop, const T *go, double scale, int64_t BH,
-                              int64_t Tq, int64_t S, int64_t D, int64_t Dv) {
+                              int64_t Tq, int64_t S, int64_t D, int64_t Dv, int nt) {
   const int64_t TS = Tq * S;
-  T *w = work, *ds = work + TS;
+#pragma omp parallel for num_threads(nt) if (nt > 1 && BH * TS * (D + Dv) >= NN_GRAIN)
   for (int64_t bh = 0; bh < BH; bh++) {
+    T *w = work + omp_get_thread_num() * 2 * TS, *ds = w + TS;
     const T *p = P + bh * TS, *db = drop ? drop + bh * TS : NULL, *gob = go + bh * Tq * Dv;
     const T *wp = p;
     if (db) {
