@@ -77,7 +77,7 @@ describe('nn.SpatialConvolution', function()
    end
 
    it('is the same as a loop of dot products on random data (both paths, float)', function()
-      local m = nn.SpatialConvolution(3, 4, 3, 3, 2, 1, 1, 1)
+      local m = nn.SpatialConvolution(3, 4, 3, 3, 2, 1, 1, 1):float()
       for _, n in ipairs({1, 9, -9}) do
          torch._nn.conv_path(n < 0 and 'sample' or 'batch')
          n = math.abs(n)
@@ -110,7 +110,7 @@ describe('nn.SpatialConvolution', function()
    end)
 
    it('reuses its buffers between batches', function()
-      local m = nn.SpatialConvolution(2, 4, 3, 3, 1, 1, 1, 1)
+      local m = nn.SpatialConvolution(2, 4, 3, 3, 1, 1, 1, 1):float()
       local x, g = torch.FloatTensor(8, 2, 6, 6):uniform(), torch.FloatTensor(8, 4, 6, 6):uniform()
       m:forward(x); m:backward(x, g)
       local ids = {}
@@ -138,7 +138,7 @@ describe('nn.SpatialConvolution', function()
    end)
 
    it('names the module and sizes in its errors', function()
-      local m = nn.SpatialConvolution(1, 4, 3, 3)
+      local m = nn.SpatialConvolution(1, 4, 3, 3):float()
       H.raises(function() m:forward(torch.FloatTensor(2, 3, 28, 28)) end,
                'nn.SpatialConvolution: input of size 2x3x28x28 has 3 planes, expected 1')
       H.raises(function() m:forward(torch.FloatTensor(1, 2, 2)) end,
@@ -183,7 +183,7 @@ describe('nn.SpatialDilatedConvolution', function()
    end)
 
    it('rejects a dilated kernel larger than the padded input', function()
-      local m = nn.SpatialDilatedConvolution(1, 1, 3, 3, 1, 1, 0, 0, 2, 2)
+      local m = nn.SpatialDilatedConvolution(1, 1, 3, 3, 1, 1, 0, 0, 2, 2):float()
       H.raises(function() m:forward(torch.FloatTensor(1, 4, 9)) end,
                'nn.SpatialDilatedConvolution: kernel 3x3 (dilation 2x2) is larger than the padded input 4x9')
    end)
@@ -199,7 +199,7 @@ describe('nn.SpatialFullConvolution', function()
    end)
 
    it('has the output size (H - 1) dH - 2 padH + kH + adjH', function()
-      local m = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 1)
+      local m = nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 1):float()
       assert.are.same({3, 8, 10}, m:forward(torch.FloatTensor(2, 4, 5)):size():totable())
       assert.are.same({2, 3, 3, 3}, m.weight:size():totable())
    end)
@@ -212,7 +212,7 @@ describe('nn.SpatialFullConvolution', function()
    it('rejects bad input and adjustments', function()
       H.raises(function() nn.SpatialFullConvolution(1, 1, 3, 3, 1, 1, 0, 0, 1, 0) end,
                'nn.SpatialFullConvolution: adjW and adjH')
-      local m = nn.SpatialFullConvolution(2, 1, 3, 3)
+      local m = nn.SpatialFullConvolution(2, 1, 3, 3):float()
       H.raises(function() m:forward(torch.FloatTensor(3, 4, 4)) end,
                'nn.SpatialFullConvolution: input of size 3x4x4 has 3 planes, expected 2')
    end)
@@ -237,7 +237,7 @@ describe('nn.TemporalConvolution', function()
    end)
 
    it('names the module in errors', function()
-      local m = nn.TemporalConvolution(3, 4, 5)
+      local m = nn.TemporalConvolution(3, 4, 5):float()
       H.raises(function() m:forward(torch.FloatTensor(7, 2)) end,
                'nn.TemporalConvolution: input of size 7x2 has 2 features per frame, expected 3')
       H.raises(function() m:forward(torch.FloatTensor(4, 3)) end,

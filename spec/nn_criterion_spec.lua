@@ -421,7 +421,7 @@ describe('nn criteria', function()
       end)
 
       it('a Double input needs a converted criterion', function()
-         H.raises(function() nn.MSECriterion():backward(D({1}), D({2})) end,
+         H.raises(function() nn.MSECriterion():float():backward(D({1}), D({2})) end,
                   'nn.MSECriterion: gradInput is a Float tensor, input a Double tensor')
       end)
    end)

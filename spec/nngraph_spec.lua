@@ -252,7 +252,7 @@ describe('nn.gModule', function()
    it('the module protocol: training, type, clone, share, clearState, apply, replace', function()
       local x = nn.Identity()()
       local y = nn.Dropout(0.5)(nn.Linear(4, 4)(x))
-      local g = nn.gModule({x}, {y})
+      local g = nn.gModule({x}, {y}):float()
       assert.are.equal('torch.FloatTensor', g:type())
       g:evaluate()
       assert.is_false(g.modules[3].train)
@@ -481,7 +481,7 @@ describe('nn.gModule errors', function()
       raisesAt(function() nn.gModule({nn.Identity()}, {y}) end, line(),
                'nn.gModule: inputs[1] is an nn.Identity module, not a node: call it to make a node')
       raisesAt(function() nn.gModule({x, nil, x}, {y}) end, line(), 'nn.gModule: inputs[2] is nil')
-      raisesAt(function() nn.gModule({x}, {torch.Tensor(2)}) end, line(),
+      raisesAt(function() nn.gModule({x}, {torch.FloatTensor(2)}) end, line(),
                'nn.gModule: outputs[1] is a torch.FloatTensor, not an nngraph.Node')
       raisesAt(function() nn.gModule({x}, 'y') end, line(), 'nn.gModule: outputs must be a table of nodes, got string')
       raisesAt(function() nn.gModule({}, {y}) end, line(), 'nn.gModule: no inputs')
@@ -557,7 +557,7 @@ describe('nn.gModule errors', function()
       local g2 = nn.gModule({x}, {nn.CAddTable()({a, b})})
       H.raises(function() g2:forward({torch.randn(2), torch.randn(2), torch.randn(2)}) end,
                'split(2) cannot split a table of 3 elements')
-      H.raises(function() g2:forward(torch.randn(2)) end, 'split(2) cannot split a torch.FloatTensor')
+      H.raises(function() g2:forward(torch.randn(2):float()) end, 'split(2) cannot split a torch.FloatTensor')
    end)
 end)
 

@@ -227,10 +227,18 @@ end)
 describe('constructors', function()
   it('rand and randn make tensors of the default type', function()
     local r = torch.rand(2, 3)
-    assert.equal('torch.FloatTensor', torch.type(r))
+    assert.equal(torch.getdefaulttensortype(), torch.type(r))
     assert.same({2, 3}, {r:size(1), r:size(2)})
     local n = torch.randn(torch.LongStorage{4, 5})
+    assert.equal(torch.getdefaulttensortype(), torch.type(n))
     assert.same({4, 5}, {n:size(1), n:size(2)})
+    local default = torch.getdefaulttensortype()
+    finally(function() torch.setdefaulttensortype(default) end)
+    for _, T in ipairs{'torch.FloatTensor', 'torch.DoubleTensor'} do
+      torch.setdefaulttensortype(T)
+      assert.equal(T, torch.type(torch.rand(2)))
+      assert.equal(T, torch.type(torch.randn(2)))
+    end
     local res = torch.DoubleTensor()
     assert.equal(res, torch.rand(res, 7))
     assert.equal(7, res:size(1))
@@ -358,7 +366,7 @@ describe('torch.Generator', function()
     torch.randn(g, 3)
     assert.same({2, 3, 4, 6, 5, 1}, torch.randperm(6):totable())
     torch.DoubleTensor(5):uniform(g)
-    local r = torch.rand(3):totable()
+    local r = torch.rand(torch.FloatTensor(), 3):totable() -- float draws, as printed then
     local want = {0.0923385918, 0.396580726, 0.186260208}
     for i = 1, 3 do assert.is_true(math.abs(r[i] - want[i]) < 1e-9) end
     torch.normal(g)
