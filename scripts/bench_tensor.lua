@@ -1,6 +1,7 @@
 -- Tensor benchmarks: elementwise add and mul on 10 million floats (GB/s moved), mm
 -- (GFLOP/s). Prints one line per measurement: "name value unit". Best of several runs.
 require 'torch'
+torch.setdefaulttensortype('torch.FloatTensor') -- float32, as the PyTorch side measures
 
 local threads = tonumber(arg[1]) or 1
 torch.setnumthreads(threads)

@@ -4,6 +4,7 @@ require 'torch'
 require 'nn'
 require 'optim'
 require 'dl'
+torch.setdefaulttensortype('torch.FloatTensor') -- float32 for speed (the default is double)
 
 local here = (arg and arg[0] or ''):match('(.*/)') or './'
 local cmd = torch.CmdLine()

@@ -63,7 +63,7 @@ describe('dlua', function()
   it('has torch loaded as a global before the script', function()
     local out, err, code = run('-e "print(torch.type(torch.Tensor(2)), package.loaded.torch == torch)"')
     assert.are.equal(0, code, err)
-    assert.are.equal('torch.FloatTensor\ttrue\n', out)
+    assert.are.equal('torch.DoubleTensor\ttrue\n', out)
   end)
 
   it('prints tensors with the torch printer', function()

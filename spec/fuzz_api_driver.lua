@@ -152,7 +152,7 @@ end
 -- hostile call does not make the rest of the run slow or different.
 local nthreads = torch.getnumthreads()
 local function restore()
-  torch.setdefaulttensortype('torch.FloatTensor')
+  torch.setdefaulttensortype('torch.DoubleTensor')
   torch.setnumthreads(nthreads)
 end
 

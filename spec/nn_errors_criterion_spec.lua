@@ -44,6 +44,14 @@ local pointwise = {'MSECriterion', 'AbsCriterion', 'SmoothL1Criterion', 'BCECrit
                    'HingeEmbeddingCriterion'}
 
 describe('criteria called wrongly', function()
+   -- the criteria are Float ones, whatever the default type of the run
+   local old
+   setup(function()
+      old = torch.getdefaulttensortype()
+      torch.setdefaulttensortype('torch.FloatTensor')
+   end)
+   teardown(function() torch.setdefaulttensortype(old) end)
+
    describe('pointwise criteria', function()
       for _, name in ipairs(pointwise) do
          local class = 'nn.' .. name

@@ -81,26 +81,26 @@ describe('Spatial and Temporal modules called wrongly', function()
 
       describe(name, function()
          it('names itself at the caller\'s line for a wrong dimension count', function()
-            local m = make()
+            local m = make():float()
             check(name, here(), function() m:forward(baddim) end)
          end)
 
          if badplanes then
             it('names itself for a wrong number of planes', function()
-               local m = make()
+               local m = make():float()
                check(name, here(), function() m:forward(badplanes) end)
             end)
          end
 
          it('names itself for a gradOutput of the wrong size', function()
-            local m = make()
+            local m = make():float()
             m:forward(good)
             local msg = check(name, here(), function() m:backward(good, badgrad) end)
             assert(msg:find('gradOutput', 1, true), msg)
          end)
 
          it('names itself for a Double input to a Float module and a Long input', function()
-            local m = make()
+            local m = make():float()
             check(name, here(), function() m:forward(good:double()) end)
             local msg = check(name, here(), function() m:forward(good:long()) end)
             assert(msg:find('Long', 1, true), msg)
@@ -110,8 +110,8 @@ describe('Spatial and Temporal modules called wrongly', function()
 
    it('SpatialMaxUnpooling names itself at the caller\'s line', function()
       local name = 'nn.SpatialMaxUnpooling'
-      local pool = nn.SpatialMaxPooling(2, 2)
-      local un = nn.SpatialMaxUnpooling(pool)
+      local pool = nn.SpatialMaxPooling(2, 2):float()
+      local un = nn.SpatialMaxUnpooling(pool):float()
       local y = pool:forward(F(2, 3, 6, 6):uniform())
       check(name, here(), function() un:forward(F(3, 3)) end)
       check(name, here(), function() un:forward(F(2, 2, 3, 3)) end)

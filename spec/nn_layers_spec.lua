@@ -303,8 +303,8 @@ describe('pointwise layers', function()
    end)
 
    it('work in float too, and check the type', function()
-      near(vals(nn.Abs():forward(torch.FloatTensor{-1, 2})), {1, 2})
-      H.raises(function() nn.Abs():forward(torch.DoubleTensor{1}) end,
+      near(vals(nn.Abs():float():forward(torch.FloatTensor{-1, 2})), {1, 2})
+      H.raises(function() nn.Abs():float():forward(torch.DoubleTensor{1}) end,
                'nn.Abs: output is a Float tensor, input a Double tensor (convert with :type())')
       H.raises(function() nn.Exp():forward(torch.LongTensor{1}) end, 'nn.Exp: input must be a Float or Double tensor')
       H.raises(function() nn.Clamp(1, -1) end, 'nn.Clamp: expected bounds min <= max')

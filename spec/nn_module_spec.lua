@@ -84,12 +84,12 @@ describe('nn.Linear', function()
    end)
 
    it('raises errors naming the module and the sizes', function()
-      local m = nn.Linear(4, 3)
-      H.raises(function() m:forward(torch.Tensor(2, 5)) end,
+      local m = nn.Linear(4, 3):float()
+      H.raises(function() m:forward(torch.FloatTensor(2, 5)) end,
                'nn.Linear: input of size 2x5, expected 4 features (weight 3x4)')
-      H.raises(function() m:forward(torch.Tensor(5)) end,
+      H.raises(function() m:forward(torch.FloatTensor(5)) end,
                'nn.Linear: input of size 5, expected 4 features or a batch N x 4')
-      H.raises(function() m:forward(torch.Tensor(2, 3, 4)) end, 'nn.Linear: input of size 2x3x4')
+      H.raises(function() m:forward(torch.FloatTensor(2, 3, 4)) end, 'nn.Linear: input of size 2x3x4')
       H.raises(function() m:forward(torch.DoubleTensor(2, 4)) end,
                'nn.Linear: weight is a Float tensor, input a Double tensor (convert with :type())')
       H.raises(function() m:forward({}) end, 'nn.Linear: input must be a tensor')
@@ -317,12 +317,12 @@ describe('type, float, double', function()
    end)
 
    it('tells the type of criteria whose gradInput is a table', function()
-      assert.are.equal('torch.FloatTensor', nn.MarginRankingCriterion():type())
+      assert.are.equal('torch.FloatTensor', nn.MarginRankingCriterion():float():type())
       assert.are.equal('torch.DoubleTensor', nn.CosineEmbeddingCriterion():double():type())
    end)
 
    it('converts every tensor, and type() tells the type', function()
-      local m = nn.Linear(2, 2)
+      local m = nn.Linear(2, 2):float()
       assert.are.equal('torch.FloatTensor', m:type())
       m:double()
       assert.are.equal('torch.DoubleTensor', m:type())

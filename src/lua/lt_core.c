@@ -130,7 +130,7 @@ dl_tensor *lt_pushview(lua_State *L, const dl_tensor *src) {
 
 dl_dtype lt_defaulttype(lua_State *L) {
   lua_getfield(L, LUA_REGISTRYINDEX, "dlua.defaulttype");
-  dl_dtype t = lua_isinteger(L, -1) ? (dl_dtype)lua_tointeger(L, -1) : DL_FLOAT;
+  dl_dtype t = lua_isinteger(L, -1) ? (dl_dtype)lua_tointeger(L, -1) : DL_DOUBLE;
   lua_pop(L, 1);
   return t;
 }

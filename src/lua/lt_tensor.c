@@ -883,11 +883,9 @@ void lt_open_tensor(lua_State *L) {
     lua_setfield(L, -2, name + 6); /* torch.FloatTensor */
   }
   lt_register(L, methods, funcs);
-  luaL_getmetatable(L, lt_typename(DL_FLOAT));
-  lua_setfield(L, -2, "Tensor");
-  luaL_getmetatable(L, lt_storagename(DL_FLOAT));
-  lua_setfield(L, -2, "Storage");
+  /* Double by default, as Torch7: its programs mix torch.Tensor with :double(), and
+     their gradient checks need float64 (scripts choose float for speed) */
   lua_pushcfunction(L, f_setdefaulttensortype);
-  lua_pushstring(L, "torch.FloatTensor");
+  lua_pushstring(L, "torch.DoubleTensor");
   lua_call(L, 1, 0);
 }
