@@ -142,6 +142,7 @@ print(string.format('iter %4d  train loss %.4f  val loss %.4f  (%.1fs, %.0f toke
                     opt.iters * opt.batch * opt.block / timer:time().real))
 
 if opt.save ~= '' then
+   model:clearState() -- the training buffers (activations, gradients of them) are not saved
    torch.save(opt.save, model)
    print('saved ' .. opt.save)
 end

@@ -52,6 +52,12 @@ describe('nn.GPT', function()
       near(again:forward(x), m:forward(x), 0)
       local fo, bo = nn.Jacobian.testIO(m, x)
       assert(fo < 1e-12)
+      -- clearState drops the buffers only: the same logits after, tying kept
+      local y = m:forward(x):clone()
+      m:backward(x, y:clone():uniform())
+      m:clearState()
+      assert(m.blocks[1].attn._probs == nil and m.head.weight == m.tok.weight)
+      near(m:forward(x), y, 0)
    end)
 
    it('generates the same text from the same seed after a save and load', function()
