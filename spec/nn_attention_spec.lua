@@ -65,6 +65,28 @@ function Kernel:updateGradInput(x, go)
    return self.gradInput
 end
 
+-- m on {x, pad} with pad fixed, as a module of x alone (for nn.Jacobian).
+local Padded = torch.class('attnspec.Padded', 'nn.Module', attnspec)
+
+function Padded:__init(m, pad)
+   nn.Module.__init(self)
+   self.m, self.pad = m, pad
+end
+
+function Padded:updateOutput(x)
+   self.output = self.m:forward({x, self.pad})
+   return self.output
+end
+
+function Padded:updateGradInput(x, g)
+   self.gradInput = self.m:updateGradInput({x, self.pad}, g)[1]
+   return self.gradInput
+end
+
+function Padded:accGradParameters(x, g, scale) self.m:accGradParameters({x, self.pad}, g, scale) end
+
+function Padded:parameters() return self.m:parameters() end
+
 local function qkv(B, Hn, T, S, Dh)
    return {torch.randn(B, Hn, T, Dh):double(), torch.randn(B, Hn, S, Dh):double(),
            torch.randn(B, Hn, S, Dh):double()}
@@ -165,6 +187,18 @@ describe('nn.MultiHeadAttention', function()
       local q, k, v = torch.randn(2, 4, 6):double(), torch.randn(2, 5, 6):double(), torch.randn(2, 5, 6):double()
       local pad = pad_mask(2, 5)
       near(m:forward({q, k, v, pad}), mha_reference(m, q, k, v, {pad = pad}), 1e-12)
+   end)
+
+   it('self-attention on {x, keyPaddingMask} is cross-attention of x on itself, padded', function()
+      torch.manualSeed(10)
+      local m = nn.MultiHeadAttention(6, 2, {causal = true}):double()
+      m.inBias:uniform()
+      local x, pad = torch.randn(2, 5, 6):double(), pad_mask(2, 5)
+      near(m:forward({x, pad}), mha_reference(m, x, x, x, {pad = pad, causal = true}), 1e-12)
+      -- the input's gradient and the parameters', checked on x alone with the mask fixed
+      local w = attnspec.Padded(m, pad)
+      jac(w, x)
+      jacp(w, x, m.inWeight, m.gradInWeight)
    end)
 
    it('takes length x batch x C when batchFirst is false', function()

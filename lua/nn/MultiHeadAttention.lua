@@ -1,5 +1,6 @@
 -- nn.MultiHeadAttention(embedDim, nHeads [, opts]): not in Torch7; PyTorch's
--- torch.nn.MultiheadAttention. Self-attention on a tensor x (B x T x C, C = embedDim), or
+-- torch.nn.MultiheadAttention. Self-attention on a tensor x (B x T x C, C = embedDim) or
+-- on {x, keyPaddingMask}, or
 -- attention of queries on keys and values given as {query, key, value [, keyPaddingMask]}
 -- (B x T x C, B x S x C, B x S x C; the mask a B x S ByteTensor, 1 at padded keys). opts:
 --   batchFirst (true): false takes and gives T x B x C
@@ -87,9 +88,13 @@ function MHA:_inputs(input)
       local x = self:_bfirst(input, 'input')
       return x, nil, nil, nil
    end
+   if type(input) == 'table' and #input == 2 then
+      return self:_bfirst(input[1], 'input'), nil, nil, input[2]
+   end
    if type(input) ~= 'table' or #input < 3 or #input > 4 then
-      self:_error('expected a tensor (self-attention) or {query, key, value [, keyPaddingMask]}, '
-                  .. 'got %s', type(input) == 'table' and ('a table of ' .. #input) or torch.type(input))
+      self:_error('expected a tensor or {x, keyPaddingMask} (self-attention), or {query, key, '
+                  .. 'value [, keyPaddingMask]}, got %s',
+                  type(input) == 'table' and ('a table of ' .. #input) or torch.type(input))
    end
    local q = self:_bfirst(input[1], 'query')
    local k, v = self:_bfirst(input[2], 'key'), self:_bfirst(input[3], 'value')
@@ -185,7 +190,13 @@ function MHA:updateGradInput(input, gradOutput)
       g:select(3, 3):copy(self._gV:transpose(2, 3))
       self._gin = self._gin or q.new()
       K.linear_backward_input(self._gin, self._gqkv:view(B * T, 3 * C), self.inWeight)
-      self.gradInput = self:_back(self._gin:view(B, T, C))
+      local gx = self:_back(self._gin:view(B, T, C))
+      if torch.isTensor(input) then
+         self.gradInput = gx
+      else -- {x, keyPaddingMask}
+         self._gpad = self._gpad or torch.ByteTensor()
+         self.gradInput = {gx, self._gpad:resizeAs(input[2]):zero()}
+      end
    else
       self.gradInput = type(self.gradInput) == 'table' and self.gradInput or {}
       self._g3 = self._g3 or {q.new(), q.new(), q.new()}
@@ -217,7 +228,7 @@ function MHA:accGradParameters(input, gradOutput, scale)
    scale = scale or 1
    local C = self.embedDim
    K.linear_backward_params(self.gradWeight, self.gradBias, self._ctx2:view(-1, C), self._go, scale)
-   if torch.isTensor(input) then
+   if torch.isTensor(input) or #input == 2 then
       K.linear_backward_params(self.gradInWeight, self.gradInBias, self._x,
                                self._gqkv:view(-1, 3 * C), scale)
    else
