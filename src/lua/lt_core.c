@@ -16,13 +16,22 @@ const char *lt_storagename(dl_dtype t) { return snames[t]; }
 
 int lt_error(lua_State *L, const char *fmt, ...) {
   char buf[512];
+  int top = lua_gettop(L);
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  /* a tensor function that fails inside an nn module's method (a view in nn.Reshape)
+     names the module first: the script called the module, not the function */
+  const char *cls = lt_callername(L, NULL);
+  size_t cn = cls ? strlen(cls) : 0;
   lt_where(L);
+  if (cls && !(strncmp(buf, cls, cn) == 0 && buf[cn] == ':')) {
+    lua_pushstring(L, cls);
+    lua_pushliteral(L, ": ");
+  }
   lua_pushstring(L, buf);
-  lua_concat(L, 2);
+  lua_concat(L, lua_gettop(L) - top);
   return lua_error(L);
 }
 
