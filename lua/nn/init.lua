@@ -150,5 +150,7 @@ require 'nn.Jacobian'
 
 -- the recurrent modules (torch/rnn's API)
 require 'nn.rnn'
+-- attention, Transformer blocks, position encodings, the GPT
+require 'nn.attention'
 
 return nn
