@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "ops/copy.h"
+#include "ops/pointwise.h"
 #include "ops/reduction.h"
 #include "ops/sorting.h"
 
@@ -133,9 +134,9 @@ static void test_misc(void) {
   make2(&x, DL_FLOAT, 2, 2, a);
   make2(&y, DL_FLOAT, 2, 2, b);
   dl_tensor_init(&r, DL_FLOAT);
-  CHECK(op_red_cmax(&r, &x, &y) == 0);
+  CHECK(op_pw_binary("cmax", &r, &x, &y, OP_B_cmax, 1) == 0);
   CHECK(at2(&r, 0, 0) == 2 && at2(&r, 0, 1) == 5 && at2(&r, 1, 1) == 2);
-  CHECK(op_red_cmin_value(&r, &x, 2) == 0);
+  CHECK(op_pw_unary("cmin", &r, &x, OP_U_cmins, 2, 0) == 0);
   CHECK(at2(&r, 0, 1) == 2 && at2(&r, 1, 1) == 0);
   double d;
   CHECK(op_red_dist(&x, &y, 2, &d) == 0);

@@ -141,7 +141,9 @@ ST_PAIR(cdiv, -1, OP_B_cdiv, 1, "cdiv([res,] [x,] y)")
 ST_PAIR(cpow, -1, OP_B_cpow, 1, "cpow([res,] [x,] y)")
 ST_PAIR(cfmod, -1, OP_B_cfmod, 1, "cfmod([res,] [x,] y)")
 ST_PAIR(cremainder, -1, OP_B_cremainder, 1, "cremainder([res,] [x,] y)")
-/* cmax and cmin are lt_reduction.c's, which propagate NaN as max and min do. */
+/* cmax and cmin propagate NaN, as max and min do (and PyTorch's maximum). */
+ST_PAIR(cmax, OP_U_cmaxs, OP_B_cmax, 1, "cmax([res,] [x,] number or tensor)")
+ST_PAIR(cmin, OP_U_cmins, OP_B_cmin, 1, "cmin([res,] [x,] number or tensor)")
 ST_PAIR(atan2, -1, OP_B_atan2, 1, "atan2([res,] [y,] x)")
 
 /* pow: x ^ number, number ^ x (torch.pow(2, x) or res:pow(2, x)), x ^ y elementwise. */
@@ -284,7 +286,7 @@ static int o_mul(lua_State *L) {
 #define REGF(name, e) {#name, f_##name},
 #define BOTH(X)                                                                             \
   X(add, 0) X(csub, 0) X(mul, 0) X(div, 0) X(fmod, 0) X(remainder, 0) X(clamp, 0) X(cmul, 0) \
-  X(cdiv, 0) X(cpow, 0) X(cfmod, 0) X(cremainder, 0) X(atan2, 0)                            \
+  X(cdiv, 0) X(cpow, 0) X(cfmod, 0) X(cremainder, 0) X(atan2, 0) X(cmax, 0) X(cmin, 0)                            \
   X(pow, 0) X(addcmul, 0) X(addcdiv, 0) X(lerp, 0)
 
 void lt_open_pointwise(lua_State *L) {

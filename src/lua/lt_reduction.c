@@ -164,47 +164,6 @@ static int scan(lua_State *L, const char *fn, dim_fn along) {
 static int l_cumsum(lua_State *L) { return scan(L, "cumsum", op_red_cumsum); }
 static int l_cumprod(lua_State *L) { return scan(L, "cumprod", op_red_cumprod); }
 
-/* ---- cmax, cmin ------------------------------------------------------------------------
-   torch.cmax([res,] a, b|v) allocates unless res is given; a:cmax(b|v) works in place and
-   a:cmax(x, b|v) writes cmax(x, b|v) into a. */
-
-typedef int (*cpair_fn)(dl_tensor *, const dl_tensor *, const dl_tensor *);
-typedef int (*cval_fn)(dl_tensor *, const dl_tensor *, double);
-
-static int celem(lua_State *L, const char *fn, int method, cpair_fn pair, cval_fn val) {
-  int top = lua_gettop(L);
-  dl_tensor *res;
-  int ai;
-  if (top >= 3) {
-    res = lt_checktensor(L, 1, fn);
-    ai = 2;
-    lua_pushvalue(L, 1);
-  } else if (method) {
-    res = lt_checktensor(L, 1, fn);
-    ai = 1;
-    lua_pushvalue(L, 1);
-  } else {
-    ai = 1;
-    res = lt_newtensor(L, lt_checktensor(L, 1, fn)->dtype);
-  }
-  dl_tensor *a = lt_checktensor(L, ai, fn);
-  if (lua_type(L, ai + 1) == LUA_TNUMBER) {
-    LT_TRY(L, val(res, a, lua_tonumber(L, ai + 1)));
-  } else {
-    dl_tensor *b = lt_totensor(L, ai + 1);
-    if (!b) lt_error(L, "%s: argument %d: expected a tensor or a number, got %s", fn, ai + 1,
-                     luaL_typename(L, ai + 1));
-    LT_TRY(L, pair(res, a, b));
-  }
-  lt_gcstep(L);
-  return 1;
-}
-
-static int m_cmax(lua_State *L) { return celem(L, "cmax", 1, op_red_cmax, op_red_cmax_value); }
-static int m_cmin(lua_State *L) { return celem(L, "cmin", 1, op_red_cmin, op_red_cmin_value); }
-static int f_cmax(lua_State *L) { return celem(L, "cmax", 0, op_red_cmax, op_red_cmax_value); }
-static int f_cmin(lua_State *L) { return celem(L, "cmin", 0, op_red_cmin, op_red_cmin_value); }
-
 /* ---- numbers and booleans ----------------------------------------------------------- */
 
 static int l_dist(lua_State *L) {
@@ -334,7 +293,7 @@ static int l_mode(lua_State *L) {
   {"any", l_any}, {"equal", l_equal}, {"sort", l_sort}, {"topk", l_topk},          \
   {"kthvalue", l_kthvalue}, {"median", l_median}, {"mode", l_mode}
 
-static const luaL_Reg methods[] = {COMMON, {"cmax", m_cmax}, {"cmin", m_cmin}, {NULL, NULL}};
-static const luaL_Reg funcs[] = {COMMON, {"cmax", f_cmax}, {"cmin", f_cmin}, {NULL, NULL}};
+static const luaL_Reg methods[] = {COMMON, {NULL, NULL}};
+static const luaL_Reg funcs[] = {COMMON, {NULL, NULL}};
 
 void lt_open_reduction(lua_State *L) { lt_register(L, methods, funcs); }

@@ -28,8 +28,8 @@
   X(remainders, OP_REM(x, p0))                   \
   X(pows, OP_POW(x, p0))                         \
   X(tpow, OP_POW(p0, x))                         \
-  X(cmaxs, x > p0 ? x : p0)                      \
-  X(cmins, x < p0 ? x : p0)
+  X(cmaxs, (x != x || x > p0) ? x : p0)         \
+  X(cmins, (x != x || x < p0) ? x : p0)
 
 /* Unary ops that only have a meaning on Float and Double tensors. */
 #define OP_UNARY_FLOAT(X)                        \
@@ -73,8 +73,8 @@
   X(cpow, OP_POW(a, b))                          \
   X(cfmod, OP_FMOD(a, b))                        \
   X(cremainder, OP_REM(a, b))                    \
-  X(cmax, a > b ? a : b)                         \
-  X(cmin, a < b ? a : b)
+  X(cmax, (a != a || a > b) ? a : b)             \
+  X(cmin, (a != a || a < b) ? a : b)
 
 #define OP_BINARY_FLOAT(X)                       \
   X(atan2, atan2(a, b))

@@ -55,12 +55,6 @@ int op_red_min(dl_tensor *vals, dl_tensor *ind, const dl_tensor *x, int dim);
 int op_red_cumsum(dl_tensor *res, const dl_tensor *x, int dim);
 int op_red_cumprod(dl_tensor *res, const dl_tensor *x, int dim);
 
-/* ---- elementwise, broadcasting (res gets the broadcast shape; NaN propagates) ------ */
-int op_red_cmax(dl_tensor *res, const dl_tensor *a, const dl_tensor *b);
-int op_red_cmin(dl_tensor *res, const dl_tensor *a, const dl_tensor *b);
-int op_red_cmax_value(dl_tensor *res, const dl_tensor *a, double v);
-int op_red_cmin_value(dl_tensor *res, const dl_tensor *a, double v);
-
 /* ---- shared with sorting.c ----------------------------------------------------------
    The positions of a reduction along dim are the indices of x with dim left out, in
    row-major order. op_red_plan describes how to find each one's first element. */
