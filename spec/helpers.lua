@@ -55,9 +55,9 @@ end
 -- Runs a driver script in its own dlua process (so that a crash does not take busted
 -- down), with environment assignments env (a string, may be ''), and returns its stdout,
 -- its exit code and a message with the end of its stderr for a failing assertion.
--- timeout(1) turns a hang into exit code 124.
-function H.run_driver(script, env)
-  local dlua = os.getenv('DLUA') or './build/dlua'
+-- timeout(1) turns a hang into exit code 124. prog runs it instead of dlua ('lua5.4').
+function H.run_driver(script, env, prog)
+  local dlua = prog or os.getenv('DLUA') or './build/dlua'
   local function q(s) return "'" .. tostring(s):gsub("'", "'\\''") .. "'" end
   local errf = os.tmpname()
   local p = assert(io.popen(('%s timeout 600 %s %s 2>%s'):format(env or '', q(dlua), script, errf), 'r'))
@@ -70,6 +70,30 @@ function H.run_driver(script, env)
   local msg = ('exit code %s%s\nlast stderr:\n%s'):format(tostring(code),
     code == 124 and ' (hang)' or '', err:sub(-3000))
   return out, code, msg
+end
+
+-- Runs a training script in its own dlua process and returns the two numbers it prints
+-- on its line `rss A B` (resident kB at two epochs). The script may call rss(), defined
+-- here before it. The child runs without AddressSanitizer's quarantine, which fills over
+-- the first epochs and reads as growth. prog as for run_driver.
+function H.run_rss(script, prog)
+  local path = os.tmpname()
+  local w = assert(io.open(path, 'w'))
+  w:write([[
+local function rss()
+  for line in io.lines('/proc/self/status') do
+    local kb = line:match('^VmRSS:%s+(%d+)')
+    if kb then return tonumber(kb) end
+  end
+end
+]], script)
+  w:close()
+  local asan = os.getenv('ASAN_OPTIONS')
+  local out, code, msg = H.run_driver(path, asan and ("ASAN_OPTIONS='" .. asan .. ":quarantine_size_mb=0'"), prog)
+  os.remove(path)
+  local a, b = out:match('rss%s+(%d+)%s+(%d+)')
+  assert(code == 0 and a, msg .. '\nstdout:\n' .. out:sub(-2000))
+  return tonumber(a), tonumber(b)
 end
 
 return H

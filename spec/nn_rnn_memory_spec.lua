@@ -6,12 +6,6 @@ require 'torch'
 
 local script = [[
 require 'torch'; require 'nn'; require 'nn.rnn'; require 'optim'; require 'dl'
-local function rss()
-  for line in io.lines('/proc/self/status') do
-    local kb = line:match('^VmRSS:%s+(%d+)')
-    if kb then return tonumber(kb) end
-  end
-end
 torch.manualSeed(1)
 torch.setdefaulttensortype('torch.FloatTensor')
 local V, T, B = 30, 16, 8
@@ -44,17 +38,7 @@ local H = require 'spec.helpers'
 
 describe('recurrent training memory', function()
   it('stays within 10% of epoch 2 after 10 epochs', function()
-    local path = os.tmpname()
-    local w = assert(io.open(path, 'w'))
-    w:write(script)
-    w:close()
-    -- AddressSanitizer's quarantine fills over the first epochs and reads as growth
-    local asan = os.getenv('ASAN_OPTIONS')
-    local out, code, msg = H.run_driver(path, asan and ("ASAN_OPTIONS='" .. asan .. ":quarantine_size_mb=0'"))
-    os.remove(path)
-    local e2, e10 = out:match('rss%s+(%d+)%s+(%d+)')
-    assert(code == 0 and e2, msg)
-    e2, e10 = tonumber(e2), tonumber(e10)
+    local e2, e10 = H.run_rss(script)
     assert(e10 <= e2 * 1.10, ('RSS %d kB after epoch 2, %d kB after epoch 10'):format(e2, e10))
   end)
 end)

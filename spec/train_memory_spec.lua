@@ -1,15 +1,10 @@
 -- Memory stays flat while training: 20 epochs of the Iris model in one process, with
 -- no collectgarbage() anywhere, end within 10% of the resident memory after epoch 2.
 require 'torch'
+local H = require 'spec.helpers'
 
 local script = [[
 require 'torch'; require 'nn'; require 'optim'; require 'dl'
-local function rss()
-  for line in io.lines('/proc/self/status') do
-    local kb = line:match('^VmRSS:%s+(%d+)')
-    if kb then return tonumber(kb) end
-  end
-end
 torch.manualSeed(1)
 local X, y = dl.readCSV('data/iris.csv', {label = 'species'})
 local Xtr, ytr = dl.split(X, y, 0.2, 1)
@@ -26,12 +21,6 @@ print('rss', seen[2], seen[20])
 
 local cnn_script = [[
 require 'torch'; require 'nn'; require 'optim'; require 'dl'
-local function rss()
-  for line in io.lines('/proc/self/status') do
-    local kb = line:match('^VmRSS:%s+(%d+)')
-    if kb then return tonumber(kb) end
-  end
-end
 torch.manualSeed(1)
 local X = torch.rand(512, 1, 28, 28)
 local y = torch.LongTensor(512):random(1, 10)
@@ -47,23 +36,8 @@ dl.fit(model, nn.CrossEntropyCriterion(), optim.adam, X, y, {
 print('rss', seen[2], seen[8])
 ]]
 
-local function run(script)
-  local path = os.tmpname()
-  local w = assert(io.open(path, 'w'))
-  w:write(script)
-  w:close()
-  -- Under AddressSanitizer freed blocks sit in a quarantine (32 MB in tests/run.sh) that
-  -- fills over the first epochs and reads as growth; the child runs without it.
-  local asan = os.getenv('ASAN_OPTIONS')
-  local env = asan and ("ASAN_OPTIONS='" .. asan .. ":quarantine_size_mb=0' ") or ''
-  local f = assert(io.popen(env .. 'lua5.4 ' .. path .. ' 2>&1'))
-  local out = f:read('a')
-  f:close()
-  os.remove(path)
-  local e2, elast = out:match('rss%s+(%d+)%s+(%d+)')
-  assert(e2, out)
-  return tonumber(e2), tonumber(elast)
-end
+-- in plain lua5.4 with require 'torch', as a user's own interpreter would run it
+local function run(script) return H.run_rss(script, 'lua5.4') end
 
 describe('training memory', function()
   it('stays within 10% of epoch 2 after 8 epochs of a small CNN', function()
