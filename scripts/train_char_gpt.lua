@@ -86,15 +86,8 @@ local model = nn.GPT(#vocab, opt.block, opt.dim, opt.layers, opt.heads, {dropout
 local criterion = nn.CrossEntropyCriterion()
 local params, grads = model:getParameters()
 -- decoupled weight decay on the matrices (embedding, projections), not on biases or
--- LayerNorm weights: nanoGPT's two parameter groups
-local decayed = {}
-for _, p in ipairs(model:parameters()) do
-   if p:dim() >= 2 then decayed[#decayed + 1] = p end
-end
-local seen = {}
-for i = #decayed, 1, -1 do -- the tied matrix once
-   if seen[decayed[i]] then table.remove(decayed, i) else seen[decayed[i]] = true end
-end
+-- LayerNorm weights: nanoGPT's two parameter groups, as a mask over the flat vector
+local decayMask = dl.weightDecayMask(model, params)
 print(string.format('%s: %d parameters', tostring(model), params:nElement()))
 
 local function loss_of(xb, yb)
@@ -116,7 +109,8 @@ local function estimate()
 end
 
 local schedule = dl.schedule.cosine{warmup = opt.warmup, min = opt.minLr / opt.lr}
-local state = {learningRate = opt.lr, beta1 = 0.9, beta2 = 0.99, weightDecay = 0}
+local state = {learningRate = opt.lr, beta1 = 0.9, beta2 = 0.99, weightDecay = opt.weightDecay,
+               weightDecayMask = decayMask}
 local timer = torch.Timer()
 for it = 0, opt.iters - 1 do
    if it % opt.evalEvery == 0 then
@@ -133,7 +127,6 @@ for it = 0, opt.iters - 1 do
       dl.clipGradNorm(grads, opt.clip)
       return loss, grads
    end
-   for _, p in ipairs(decayed) do p:mul(1 - state.learningRate * opt.weightDecay) end
    optim.adamw(feval, params, state)
 end
 local l = estimate()

@@ -144,6 +144,71 @@ describe('optim.adamw', function()
       -- x0*(1 - 1e-3*1e-2) - 1e-3*sign(g), up to the epsilon
       steps('adamw', {}, {{1 - 1e-5 - 1e-3, -2 + 2e-5 + 1e-3}}, 1e-10)
    end)
+   it('weightDecayMask: each element its share of the decay', function()
+      -- element 1 decays (mask 1), element 2 does not (mask 0): step 1 is
+      -- (1*(1 - 0.1*0.1) - 0.1, -2 + 0.1), the Adam step being lr*sign(g) up to epsilon
+      local mask = torch.DoubleTensor({1, 0})
+      steps('adamw', {learningRate = 0.1, weightDecay = 0.1, weightDecayMask = mask},
+            {{0.8900000009999999, -1.90000000025}}, 1e-10)
+      -- a half share decays by half as much
+      steps('adamw', {learningRate = 0.1, weightDecay = 0.1,
+                      weightDecayMask = torch.DoubleTensor({0.5, 0.5})},
+            {{1 * (1 - 0.005) - 0.1, -2 * (1 - 0.005) + 0.1}}, 1e-8)
+   end)
+   it('weightDecayMask of the wrong size or type is an error naming it', function()
+      local x = torch.DoubleTensor({1, -2})
+      local f = quad(torch.DoubleTensor)
+      local ok, err = pcall(optim.adamw, f, x, {weightDecayMask = torch.DoubleTensor(3)})
+      assert.is_false(ok)
+      assert.matches('optim.adamw: config.weightDecayMask has 3 elements', err, 1, true)
+      ok, err = pcall(optim.adamw, f, x, {weightDecayMask = torch.FloatTensor(2)})
+      assert.is_false(ok)
+      assert.matches('config.weightDecayMask is a Float tensor but x is a Double tensor', err, 1, true)
+   end)
+end)
+
+describe('dl.weightDecayMask', function()
+   require 'nn'
+   require 'dl'
+   it('1 on the matrices, 0 on biases and LayerNorm weights, one slot for a tied weight', function()
+      local lin = nn.Linear(3, 2)
+      local emb = nn.LookupTable(4, 3)
+      local m = nn.Sequential():add(emb):add(nn.LayerNorm(3)):add(lin)
+      local params = m:getParameters()
+      local mask = dl.weightDecayMask(m, params)
+      assert.are.equal(params:nElement(), mask:nElement())
+      assert.are.equal(torch.typename(params), torch.typename(mask))
+      -- layout: emb.weight (12), ln.weight (3), ln.bias (3), lin.weight (6), lin.bias (2)
+      local want = {}
+      for i = 1, 12 do want[#want + 1] = 1 end
+      for i = 1, 6 do want[#want + 1] = 0 end
+      for i = 1, 6 do want[#want + 1] = 1 end
+      for i = 1, 2 do want[#want + 1] = 0 end
+      assert.are.same(want, mask:totable())
+      -- a rule of the caller's: decay nothing in a LayerNorm, everything else
+      local mask2 = dl.weightDecayMask(m, params, function(p, mod)
+         return torch.type(mod) ~= 'nn.LayerNorm'
+      end)
+      assert.are.equal(26 - 6, mask2:sum())
+   end)
+   it('a tied weight has one slot, decayed once', function()
+      local emb, out = nn.LookupTable(4, 3), nn.Linear(3, 4, false)
+      out:share(emb, 'weight', 'gradWeight')
+      local m = nn.Sequential():add(emb):add(nn.Linear(3, 3)):add(out)
+      local params = m:getParameters()
+      assert.are.equal(12 + 12, params:nElement())
+      local mask = dl.weightDecayMask(m, params)
+      assert.are.equal(12 + 9, mask:sum())
+   end)
+   it('refuses parameters outside params', function()
+      local m = nn.Linear(2, 2)
+      local ok, err = pcall(dl.weightDecayMask, m, torch.DoubleTensor(6))
+      assert.is_false(ok)
+      assert.matches('dl.weightDecayMask: a parameter of nn.Linear (size 2x2) is not in params', err, 1, true)
+      ok, err = pcall(dl.weightDecayMask, m, 3)
+      assert.is_false(ok)
+      assert.matches('argument 2 must be the flat parameter vector', err, 1, true)
+   end)
 end)
 
 describe('optim.adamax', function()

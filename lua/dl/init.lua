@@ -15,5 +15,6 @@ require 'dl.summary'
 require 'dl.datasets'
 require 'dl.augment'
 require 'dl.clip'
+require 'dl.decay'
 
 return dl

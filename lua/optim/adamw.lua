@@ -3,7 +3,9 @@ decoupled weight decay x = x - lr*weightDecay*x, then the Adam step
 x = x - lr/(1-beta1^t) * m / (sqrt(v)/sqrt(1-beta2^t) + epsilon).
 
 config: learningRate (1e-3), beta1 (0.9), beta2 (0.999), epsilon (1e-8),
-weightDecay (1e-2). state: t, m, v. Returns x, {f(x)}.
+weightDecay (1e-2), weightDecayMask (a tensor of x's size and type, each element's share of
+the decay: 1 decays, 0 does not; PyTorch's parameter groups on a flat vector, made by
+dl.weightDecayMask). state: t, m, v. Returns x, {f(x)}.
 ]]
 local K = torch._optim
 
@@ -23,7 +25,7 @@ function optim.adamw(opfunc, x, config, state)
    state.v = state.v or optim._buffer(x)
    local biasCorrection1 = 1 - beta1 ^ state.t
    local biasCorrection2 = 1 - beta2 ^ state.t
-   K.adamw(x, dfdx, state.m, state.v, lr, beta1, beta2, epsilon, wd,
+   K.adamw(x, dfdx, state.m, state.v, config.weightDecayMask, lr, beta1, beta2, epsilon, wd,
            biasCorrection1, biasCorrection2)
 
    return x, {fx}

@@ -47,14 +47,15 @@ static int l_adam(lua_State *L) {
   return 0;
 }
 
-/* adamw(x, dx, m, v, lr, beta1, beta2, eps, wd, bc1, bc2) */
+/* adamw(x, dx, m, v, mask|nil, lr, beta1, beta2, eps, wd, bc1, bc2) */
 static int l_adamw(lua_State *L) {
   const char *fn = "optim.adamw";
   dl_tensor *x = lt_checktensor(L, 1, fn), *dx = lt_checktensor(L, 2, fn);
   dl_tensor *m = lt_checktensor(L, 3, fn), *v = lt_checktensor(L, 4, fn);
-  LT_TRY(L, optim_adamw(x, dx, m, v, lt_checknum(L, 5, fn), lt_checknum(L, 6, fn),
-                        lt_checknum(L, 7, fn), lt_checknum(L, 8, fn), lt_checknum(L, 9, fn),
-                        lt_checknum(L, 10, fn), lt_checknum(L, 11, fn)));
+  dl_tensor *mask = lt_opttensor(L, 5, fn);
+  LT_TRY(L, optim_adamw(x, dx, m, v, mask, lt_checknum(L, 6, fn), lt_checknum(L, 7, fn),
+                        lt_checknum(L, 8, fn), lt_checknum(L, 9, fn), lt_checknum(L, 10, fn),
+                        lt_checknum(L, 11, fn), lt_checknum(L, 12, fn)));
   return 0;
 }
 

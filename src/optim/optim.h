@@ -37,10 +37,12 @@ int optim_nag(dl_tensor *x, const dl_tensor *dx, dl_tensor *xcopy, dl_tensor *v,
 int optim_adam(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *v, double step,
                double b1, double b2, double eps, double wd);
 
-/* AdamW (PyTorch's, not in Torch7): x = x*(1 - lr*wd), then with the bias corrections
-   bc1 = 1-b1^t, bc2 = 1-b2^t: x = x - lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps). */
-int optim_adamw(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *v, double lr,
-                double b1, double b2, double eps, double wd, double bc1, double bc2);
+/* AdamW (PyTorch's, not in Torch7): x = x*(1 - lr*wd*mask), then with the bias
+   corrections bc1 = 1-b1^t, bc2 = 1-b2^t: x = x - lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps).
+   mask (optional, NULL: all ones) gives each element's share of the decay. */
+int optim_adamw(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *v,
+                const dl_tensor *mask, double lr, double b1, double b2, double eps, double wd,
+                double bc1, double bc2);
 
 /* AdaMax: m = b1*m + (1-b1)*g; u = max(b2*u, |g| + eps); x = x - step * m/u, step = lr/bc1. */
 int optim_adamax(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *u, double step,

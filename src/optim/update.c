@@ -103,13 +103,15 @@ int optim_adam(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *v, do
   return 0;
 }
 
-int optim_adamw(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *v, double lr,
-                double b1, double b2, double eps, double wd, double bc1, double bc2) {
-  if (check_operands("optim.adamw", NAMES("x", "dx", "state.m", "state.v"),
-                     OPERANDS(x, dx, m, v)) < 0)
+int optim_adamw(dl_tensor *x, const dl_tensor *dx, dl_tensor *m, dl_tensor *v,
+                const dl_tensor *mask, double lr, double b1, double b2, double eps, double wd,
+                double bc1, double bc2) {
+  if (check_operands("optim.adamw",
+                     NAMES("x", "dx", "state.m", "state.v", "config.weightDecayMask"),
+                     OPERANDS(x, dx, m, v, mask)) < 0)
     return -1;
-  TYPED(x->dtype, adamw, data(x), data(dx), data(m), data(v), dl_tensor_numel(x), lr, b1,
-        b2, eps, wd, bc1, bc2);
+  TYPED(x->dtype, adamw, data(x), data(dx), data(m), data(v), data(mask), dl_tensor_numel(x),
+        lr, b1, b2, eps, wd, bc1, bc2);
   return 0;
 }
 

@@ -64,19 +64,21 @@ static void FN(adam)(T *xp, const T *gp, T *mp, T *vp, int64_t n, double step, d
 }
 
 /* The decay multiplies x before the gradient step, and the gradient was taken at the
-   undecayed x: the order PyTorch's AdamW uses. */
-static void FN(adamw)(T *xp, const T *gp, T *mp, T *vp, int64_t n, double lr, double b1,
-                      double b2, double eps, double wd, double bc1, double bc2) {
-  const T decay = (T)(1 - lr * wd), s = (T)(lr / bc1);
+   undecayed x: the order PyTorch's AdamW uses. A mask dp (0 or 1 per element, or any
+   factor) scales the decay per parameter: PyTorch's parameter groups with and without
+   weight decay, on one flat vector. */
+static void FN(adamw)(T *xp, const T *gp, T *mp, T *vp, const T *dp, int64_t n, double lr,
+                      double b1, double b2, double eps, double wd, double bc1, double bc2) {
+  const T lrwd = (T)(lr * wd), decay = (T)(1 - lr * wd), s = (T)(lr / bc1);
   const T rbc2 = (T)sqrt(bc2), a1 = (T)b1, a2 = (T)b2, e = (T)eps;
   UPDATE_FOR
   for (int64_t i = 0; i < n; i++) {
-    T g = gp[i];
+    T g = gp[i], d = dp ? 1 - lrwd * dp[i] : decay;
     T mi = a1 * mp[i] + (1 - a1) * g;
     T vi = a2 * vp[i] + (1 - a2) * g * g;
     mp[i] = mi;
     vp[i] = vi;
-    xp[i] = xp[i] * decay - s * mi / (sqrt(vi) / rbc2 + e);
+    xp[i] = xp[i] * d - s * mi / (sqrt(vi) / rbc2 + e);
   }
 }
 
