@@ -158,6 +158,37 @@ describe('nn transfer functions', function()
                                                              1.9544997361036416}, 1e-6)
    end)
 
+   it('GELU in float (fastmath.h) keeps float precision, the tails included', function()
+      -- x from -14 to 14, as floats; the double rows use libm's erfc, the reference here.
+      -- Phi's tail for x < 0 is a relative quantity (1 + erf(x) would cancel), so the error
+      -- is relative to |y|, where y is above float's exp range (1e-30).
+      local xd = torch.linspace(-14, 14, 20001):float():double()
+      local gd = torch.DoubleTensor(20001):uniform(-1, 1)
+      local md, mf = nn.GELU():double(), nn.GELU():float()
+      local yd = md:forward(xd):clone()
+      local yf = mf:forward(xd:float()):double()
+      local gid = md:backward(xd, gd):clone()
+      local gif = mf:backward(xd:float(), gd:float()):double()
+      local worst, worstg = 0, 0
+      for i = 1, 20001 do
+         local e = math.abs(yf[i] - yd[i]) / math.max(math.abs(yd[i]), 1e-30)
+         if math.abs(yd[i]) > 1e-30 and e > worst then worst = e end
+         -- the gradient g (Phi(x) + x phi(x)) is a sum of two terms of opposite signs for
+         -- x < 0: its error is relative to the terms, not to their sum
+         local x = xd[i]
+         local phi = x ~= 0 and yd[i] / x or 0.5
+         local terms = math.abs(gd[i]) * (phi + math.abs(x) * math.exp(-x * x / 2) / math.sqrt(2 * math.pi))
+         if terms > 1e-30 then
+            local eg = math.abs(gif[i] - gid[i]) / terms
+            if eg > worstg then worstg = eg end
+         end
+      end
+      assert.is_true(worst < 1e-6, 'GELU float forward relative error ' .. worst)
+      -- the backward's phi(x) = exp(-x^2/2)/sqrt(2 pi) takes x^2 rounded to float: 4e-6 at |x| = 14
+      assert.is_true(worstg < 5e-6, 'GELU float backward relative error ' .. worstg)
+      near(flat(mf:forward(torch.FloatTensor({-800, 800, 0}))), {0, 800, 0}, 0)
+   end)
+
    it('stable at extreme inputs', function()
       local x = torch.DoubleTensor({-800, 800})
       near(flat(nn.Sigmoid():double():forward(x)), {0, 1}, 0)

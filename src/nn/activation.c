@@ -2,6 +2,11 @@
    expanded by the elementwise engine's loop generators (ops/pointwise.h); PReLU works on
    contiguous copies (views when the input already is contiguous) with the typed loops of
    activation_loops.h. */
+/* GELU's float rows vectorise only when GCC may if-convert fastmath.h's clamps (see
+   there); nothing here reads the floating-point flags. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include "activation.h"
 
 #include <string.h>
@@ -9,12 +14,20 @@
 
 #include "../ops/iter.h"
 #include "../ops/pointwise.h"
+#include "fastmath.h"
 #include "prelude.h"
 
 /* c as a constant of x's type, so that float rows compute in float. */
 #define LIKE(x, c) _Generic((x), float: (float)(c), default: (double)(c))
 #define SQRT1_2 0.70710678118654752440 /* 1/sqrt(2) */
 #define INV_SQRT_2PI 0.39894228040143267794
+
+/* GELU's normal CDF and exp: fastmath.h's in float (the loops vectorise; relative error
+   within a few 1e-7), libm's in double. */
+static inline double phi_double(double x) { return 0.5 * erfc(-x * SQRT1_2); }
+static inline double exp_double(double x) { return exp(x); }
+#define PHI(x) _Generic((x), float: nn_fast_phif, default: phi_double)(x)
+#define EXPF(x) _Generic((x), float: nn_fast_expf, default: exp_double)(x)
 
 /* The elementwise kinds: X(kind, name, forward, backward). The forward reads x, the
    backward g (gradOutput), x (input) and y (output); both read the parameters a and b as
@@ -37,9 +50,8 @@
     (x > p0 || x < -p0) ? g : 0)                                                          \
   X(NN_HARDSHRINK, HardShrink, (x > p0 || x < -p0) ? x : 0, (x > p0 || x < -p0) ? g : 0)  \
   X(NN_TANHSHRINK, TanhShrink, x - tanh(x), g * tanh(x) * tanh(x))                        \
-  X(NN_GELU, GELU, x * LIKE(x, 0.5) * (1 + erf(x * LIKE(x, SQRT1_2))),                    \
-    g * (LIKE(x, 0.5) * (1 + erf(x * LIKE(x, SQRT1_2))) +                                 \
-         x * LIKE(x, INV_SQRT_2PI) * exp(LIKE(x, -0.5) * x * x)))                         \
+  X(NN_GELU, GELU, x * PHI(x),                                                            \
+    g * (PHI(x) + x * LIKE(x, INV_SQRT_2PI) * EXPF(LIKE(x, -0.5) * x * x)))               \
   X(NN_ABS, Abs, fabs(x), x > 0 ? g : (x < 0 ? -g : 0))                                   \
   X(NN_EXP, Exp, exp(x), g * y)                                                           \
   X(NN_LOG, Log, log(x), g / x)                                                           \

@@ -1,5 +1,8 @@
 /* Fused scaled dot-product attention (see attention.h): the checks, each once, then a
    typed loop from attention_loops.h on contiguous data. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math") /* for fastmath.h's clamps, as in rnn.c */
+#endif
 #include "attention.h"
 
 #include <cblas.h>
@@ -8,12 +11,13 @@
 #include <omp.h>
 #include <stdlib.h>
 
+#include "fastmath.h"
 #include "prelude.h"
 
+/* float softmax exps through fastmath.h (the row loops vectorise), double through libm */
 static inline double exp_double(double v) { return exp(v); }
-static inline float exp_float(float v) { return expf(v); }
 #define GEMM _Generic((T)0, float: cblas_sgemm, default: cblas_dgemm)
-#define EXP _Generic((T)0, float: exp_float, default: exp_double)
+#define EXP _Generic((T)0, float: nn_fast_expf, default: exp_double)
 #define NN_LOOPS "attention_loops.h"
 #include "float_loops.h"
 #undef EXP

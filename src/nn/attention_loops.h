@@ -35,23 +35,33 @@ static void FN(attn_forward)(T *out, T *P, T *work, const T *q, const T *k, cons
     FN(attn_gemm)(0, 1, Tq, S, D, scale, q + bh * Tq * D, D, k + bh * S * D, D, 0, p, S);
     for (int64_t i = 0; i < Tq; i++) {
       T *row = p + i * S;
-      /* keys past last are the future of query i */
+      /* keys past last are the future of query i: weight 0, and no exp spent on them */
       int64_t last = causal ? i + S - Tq : S - 1;
+      if (last > S - 1) last = S - 1;
+      for (int64_t j = last + 1 < 0 ? 0 : last + 1; j < S; j++) row[j] = 0;
+      int64_t n = last + 1; /* the keys a query may see, 0 when it sees none */
       T mx = -INFINITY;
-      for (int64_t j = 0; j < S; j++) {
+      /* the reductions may reorder (simd): max is exact in any order, and the sum's
+         rounding differs from the sequential one by a few ulp of the row's total */
+#pragma omp simd reduction(max : mx)
+      for (int64_t j = 0; j < n; j++) {
         T s = row[j] + (mb ? mb[i * S + j] : 0);
-        if (j > last || (pb && pb[j])) s = -INFINITY;
+        s = pb && pb[j] ? -INFINITY : s;
         row[j] = s;
         mx = s > mx ? s : mx;
       }
       if (mx == -INFINITY) { /* every key masked: no weights, not 0/0 */
-        for (int64_t j = 0; j < S; j++) row[j] = 0;
+        for (int64_t j = 0; j < n; j++) row[j] = 0;
         continue;
       }
+#pragma omp simd
+      for (int64_t j = 0; j < n; j++) row[j] = EXP(row[j] - mx);
       T sum = 0;
-      for (int64_t j = 0; j < S; j++) sum += row[j] = EXP(row[j] - mx);
+#pragma omp simd reduction(+ : sum)
+      for (int64_t j = 0; j < n; j++) sum += row[j];
       T r = 1 / sum;
-      for (int64_t j = 0; j < S; j++) row[j] *= r;
+#pragma omp simd
+      for (int64_t j = 0; j < n; j++) row[j] *= r;
     }
     const T *w = p;
     if (drop) {
@@ -86,7 +96,9 @@ static void FN(attn_backward)(T *gq, T *gk, T *gv, T *work, const T *q, const T 
       if (db)
         for (int64_t j = 0; j < S; j++) d[j] *= db[i * S + j];
       T dot = 0;
+#pragma omp simd reduction(+ : dot)
       for (int64_t j = 0; j < S; j++) dot += pr[j] * d[j];
+#pragma omp simd
       for (int64_t j = 0; j < S; j++) d[j] = pr[j] * (d[j] - dot);
     }
     FN(attn_gemm)(0, 0, Tq, D, S, scale, ds, S, k + bh * S * D, D, 0, gq + bh * Tq * D, D);

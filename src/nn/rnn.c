@@ -13,52 +13,20 @@
 #include <math.h>
 #include <string.h>
 
+#include "fastmath.h"
 #include "prelude.h"
-
-/* exp for the float loops: libm's expf is a call the gate loops cannot vectorise, and the
-   gates' exp and tanh took more time than the GEMMs. This is Cephes' expf (range reduction
-   by ln 2 in two parts, a degree-5 polynomial, the exponent put in by integer arithmetic):
-   within 2 ulp of expf over [-87, 88], pure arithmetic, so the loops vectorise. The double
-   loops keep libm (the float64 gradient checks compare to 1e-12). */
-static inline float fast_expf(float x) {
-  x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
-  /* floor by truncating a positive number: floorf itself does not vectorise here */
-  int32_t ni = (int32_t)(x * 1.44269504088896341f + 128.5f) - 128;
-  float n = (float)ni;
-  float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  union {
-    int32_t i;
-    float f;
-  } e = {.i = (ni + 127) << 23};
-  return p * e.f;
-}
-
-/* tanh(v) = 2 sigmoid(2v) - 1: absolute error within a few float ulps of 1, which is what
-   a gate's value needs. */
-static inline float fast_tanhf(float v) { return 2.0f / (1.0f + fast_expf(-2.0f * v)) - 1.0f; }
 
 /* The BLAS product, exp and tanh for the loops' element type T (set by float_loops.h). */
 static inline double exp_double(double v) { return exp(v); }
 static inline double tanh_double(double v) { return tanh(v); }
 #define GEMM _Generic((T)0, float: cblas_sgemm, default: cblas_dgemm)
-#define EXP _Generic((T)0, float: fast_expf, default: exp_double)
-#define TANH _Generic((T)0, float: fast_tanhf, default: tanh_double)
+#define EXP _Generic((T)0, float: nn_fast_expf, default: exp_double)
+#define TANH _Generic((T)0, float: nn_fast_tanhf, default: tanh_double)
 #define NN_LOOPS "rnn_loops.h"
 #include "float_loops.h"
 #undef TANH
 #undef EXP
-#undef GEMMANH
-#undef EXP
 #undef GEMM
-#undef FN
-#undef T
 
 /* Calls name_float or name_double after dt (checked to be one of them); the pointer
    arguments are void * and convert to either signature. */
