@@ -154,6 +154,44 @@ describe('attention kernel', function()
                           nil, nil, true)
       near(of:double(), od, 1e-5)
    end)
+   it('reads strided head views and writes into given views, as with contiguous copies', function()
+      -- q, k, v as the heads of one B x T x 3 x H x D projection, out and the gradients as
+      -- views of B x T x H x D buffers: the layouts nn.MultiHeadAttention passes
+      torch.manualSeed(4)
+      local B, Hn, T, Dh = 2, 3, 5, 4
+      local proj = torch.randn(B, T, 3, Hn, Dh)
+      local q, k, v = proj:select(3, 1):transpose(2, 3), proj:select(3, 2):transpose(2, 3),
+                      proj:select(3, 3):transpose(2, 3)
+      local go = torch.randn(B, T, Hn, Dh):transpose(2, 3)
+      local out, pr = D(B, T, Hn, Dh), D()
+      local outv = out:transpose(2, 3)
+      K.attention_forward(outv, pr, q, k, v, nil, nil, nil, true)
+      assert.are.equal(torch.pointer(out:storage()), torch.pointer(outv:storage()))
+      local oc, pc = D(), D()
+      K.attention_forward(oc, pc, q:contiguous(), k:contiguous(), v:contiguous(), nil, nil, nil, true)
+      near(outv, oc, 1e-12)
+      near(outv, reference(q, k, v, {causal = true}), 1e-12)
+      local g = D(B, T, 3, Hn, Dh)
+      K.attention_backward(g:select(3, 1):transpose(2, 3), g:select(3, 2):transpose(2, 3),
+                           g:select(3, 3):transpose(2, 3), q, k, v, pr, nil, go)
+      local gq, gk, gv = D(), D(), D()
+      K.attention_backward(gq, gk, gv, q:contiguous(), k:contiguous(), v:contiguous(), pc, nil,
+                           go:contiguous())
+      near(g:select(3, 1):transpose(2, 3), gq, 1e-12)
+      near(g:select(3, 2):transpose(2, 3), gk, 1e-12)
+      near(g:select(3, 3):transpose(2, 3), gv, 1e-12)
+   end)
+   it('refuses a result that shares memory with an operand or with itself', function()
+      local x = qkv(1, 2, 4, 4, 3)
+      local ok, err = pcall(K.attention_forward, x[1], D(), x[1], x[2], x[3], nil, nil, nil, false)
+      assert.is_false(ok)
+      assert.matches('output shares memory with query', err, 1, true)
+      -- an expanded result would write one element from many heads
+      local e = D(1, 1, 4, 3):expand(1, 2, 4, 3)
+      ok, err = pcall(K.attention_forward, e, D(), x[1], x[2], x[3], nil, nil, nil, false)
+      assert.is_false(ok)
+      assert.matches('non-contiguous view', err, 1, true)
+   end)
 end)
 
 -- MultiHeadAttention written with tensor operations: projections, the reference, output.

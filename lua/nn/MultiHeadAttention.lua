@@ -145,7 +145,7 @@ function MHA:updateOutput(input)
       V = self:_heads(self:_proj(self._pv, self._xv, 3), B, v:size(2))
    end
    self._Q, self._K, self._V = Q, Kh, V
-   self._ctx, self._probs = self._ctx or q.new(), self._probs or q.new()
+   self._probs = self._probs or q.new()
    local drop = nil
    if self.dropout > 0 and self.train ~= false then
       self._drop = self._drop or q.new()
@@ -153,11 +153,13 @@ function MHA:updateOutput(input)
       drop = self._drop
    end
    self._dropUsed = drop
-   K.attention_forward(self._ctx, self._probs, Q, Kh, V, self.mask, pad, drop, self.causal)
-   self.attnWeights = self.needWeights and self._probs or nil
-   -- heads back side by side: B x T x C, then the output projection
+   -- the kernel reads the heads where the projection left them and writes the context
+   -- straight into B x T x H x D, side by side as the output projection reads them
    self._ctx2 = self._ctx2 or q.new()
-   self._ctx2:resize(B, T, H, D):copy(self._ctx:transpose(2, 3))
+   self._ctx2:resize(B, T, H, D)
+   K.attention_forward(self._ctx2:transpose(2, 3), self._probs, Q, Kh, V, self.mask, pad, drop,
+                       self.causal)
+   self.attnWeights = self.needWeights and self._probs or nil
    local ctx = self._ctx2:view(B * T, C)
    self._out = self._out or q.new()
    K.linear_forward(self._out, ctx, self.weight, self.bias)
@@ -179,15 +181,13 @@ function MHA:updateGradInput(input, gradOutput)
    self._gctx = self._gctx or q.new()
    K.linear_backward_input(self._gctx, go, self.weight)
    local gctx = self:_heads(self._gctx, B, T)
-   self._gQ, self._gK, self._gV = self._gQ or q.new(), self._gK or q.new(), self._gV or q.new()
-   K.attention_backward(self._gQ, self._gK, self._gV, self._Q, self._K, self._V, self._probs,
-                        self._dropUsed, gctx)
    if k == nil then
+      -- the gradients go straight into the B x T x 3 x H x D layout of the projection
       self._gqkv = self._gqkv or q.new()
       local g = self._gqkv:resize(B, T, 3, H, D)
-      g:select(3, 1):copy(self._gQ:transpose(2, 3))
-      g:select(3, 2):copy(self._gK:transpose(2, 3))
-      g:select(3, 3):copy(self._gV:transpose(2, 3))
+      K.attention_backward(g:select(3, 1):transpose(2, 3), g:select(3, 2):transpose(2, 3),
+                           g:select(3, 3):transpose(2, 3), self._Q, self._K, self._V,
+                           self._probs, self._dropUsed, gctx)
       self._gin = self._gin or q.new()
       K.linear_backward_input(self._gin, self._gqkv:view(B * T, 3 * C), self.inWeight)
       local gx = self:_back(self._gin:view(B, T, C))
@@ -198,6 +198,9 @@ function MHA:updateGradInput(input, gradOutput)
          self.gradInput = {gx, self._gpad:resizeAs(input[2]):zero()}
       end
    else
+      self._gQ, self._gK, self._gV = self._gQ or q.new(), self._gK or q.new(), self._gV or q.new()
+      K.attention_backward(self._gQ, self._gK, self._gV, self._Q, self._K, self._V, self._probs,
+                           self._dropUsed, gctx)
       self.gradInput = type(self.gradInput) == 'table' and self.gradInput or {}
       self._g3 = self._g3 or {q.new(), q.new(), q.new()}
       self._gp = self._gp or {q.new(), q.new(), q.new()}
@@ -242,7 +245,7 @@ function MHA:accGradParameters(input, gradOutput, scale)
    end
 end
 
-local buffers = {'_qkv', '_x', '_xq', '_xk', '_xv', '_pq', '_pk', '_pv', '_Q', '_K', '_V', '_ctx',
+local buffers = {'_qkv', '_x', '_xq', '_xk', '_xv', '_pq', '_pk', '_pv', '_Q', '_K', '_V',
                  '_probs', '_drop', '_dropUsed', '_ctx2', '_out', '_go', '_gctx', '_gQ', '_gK',
                  '_gV', '_gqkv', '_gin', '_g3', '_gp', '_gpad', 'attnWeights'}
 

@@ -14,6 +14,14 @@
 #include "fastmath.h"
 #include "prelude.h"
 
+/* One operand's heads: element (b, h, t, d) is at data[b sb + h sh + t st + d]. The rows
+   of a head are GEMM rows with leading dimension st, so q, k and v may be views of one
+   B x T x 3 x H x D projection and out a view of a B x T x H x D context: no copies. */
+typedef struct {
+  void *data;
+  int64_t sb, sh, st;
+} attn_heads;
+
 /* float softmax exps through fastmath.h (the row loops vectorise), double through libm */
 static inline double exp_double(double v) { return exp(v); }
 #define GEMM _Generic((T)0, float: cblas_sgemm, default: cblas_dgemm)
@@ -99,6 +107,30 @@ static int check_masks(const char *fn, const dl_tensor *mask, const dl_tensor *p
   return 0;
 }
 
+/* t's heads, when its layout is one the loops take: the last dimension dense (stride 1, or
+   a single element) and each row's stride at least its length and within BLAS's int. */
+static int heads_of(const dl_tensor *t, attn_heads *h) {
+  int64_t D = t->size[3];
+  if (!(t->stride[3] == 1 || D <= 1)) return 0;
+  int64_t st = t->size[2] > 1 ? t->stride[2] : (D > 0 ? D : 1);
+  if (st < (D > 0 ? D : 1) || st > INT_MAX || t->stride[0] < 0 || t->stride[1] < 0) return 0;
+  h->data = dl_tensor_data(t);
+  h->sb = t->stride[0], h->sh = t->stride[1], h->st = st;
+  return 1;
+}
+
+/* -1 and an error when a result (outs, named) shares memory with an operand it reads. */
+static int check_apart(const char *fn, int nout, const dl_tensor *const *outs,
+                       const char *const *onames, int nin, const dl_tensor *const *ins,
+                       const char *const *inames) {
+  for (int i = 0; i < nout; i++)
+    for (int j = 0; j < nin; j++)
+      if (ins[j] && dl_tensor_overlaps(outs[i], ins[j]))
+        return dl_error("%s: %s shares memory with %s, which it is computed from", fn,
+                        onames[i], inames[j]);
+  return 0;
+}
+
 /* Contiguous versions of the read-only operands, freed together. */
 #define NOPS 7
 typedef struct {
@@ -109,6 +141,52 @@ typedef struct {
 static void ops_free(operands *o) {
   for (int i = 0; i < NOPS; i++)
     if (o->used[i]) dl_tensor_free(&o->t[i]);
+}
+
+/* The heads of a read-only 4D operand: src itself when heads_of takes it, else a
+   contiguous copy in slot i of o. */
+static void heads_add(operands *o, int i, const dl_tensor *src, attn_heads *h, int *rc) {
+  o->used[i] = 0;
+  if (*rc < 0 || heads_of(src, h)) return;
+  if (nn_contiguous(&o->t[i], src) < 0) {
+    *rc = -1;
+    return;
+  }
+  o->used[i] = 1;
+  heads_of(&o->t[i], h);
+}
+
+/* True when no two elements of the 4D t share memory (the loops write each in parallel):
+   with the dimensions of more than one element ordered by stride, each stride is at least
+   the extent of the ones below it. */
+static int distinct(const dl_tensor *t) {
+  int64_t st[4], sz[4];
+  int n = 0;
+  for (int d = 0; d < 4; d++)
+    if (t->size[d] > 1) st[n] = t->stride[d], sz[n++] = t->size[d];
+  for (int i = 1; i < n; i++) /* insertion sort by stride */
+    for (int j = i; j > 0 && st[j] < st[j - 1]; j--) {
+      int64_t a = st[j], b = sz[j];
+      st[j] = st[j - 1], sz[j] = sz[j - 1], st[j - 1] = a, sz[j - 1] = b;
+    }
+  int64_t extent = 1;
+  for (int i = 0; i < n; i++) {
+    if (st[i] < extent) return 0;
+    extent = st[i] * sz[i];
+  }
+  return 1;
+}
+
+/* A written 4D operand of the given size: kept as it is when it already has that size and a
+   layout heads_of takes with distinct elements (a view into a larger buffer, written in
+   place), else resized contiguous. */
+static int heads_out(const char *fn, dl_tensor *t, const int64_t *size, attn_heads *h) {
+  int same = t->ndim == 4;
+  for (int d = 0; same && d < 4; d++) same = t->size[d] == size[d];
+  if (same && t->storage && distinct(t) && heads_of(t, h)) return 0;
+  if (dl_tensor_resize_contig(fn, t, 4, size) < 0) return -1;
+  heads_of(t, h);
+  return 0;
 }
 
 /* The contiguous data of src (NULL for NULL), slot i of o. */
@@ -152,11 +230,17 @@ int nn_attention_forward(const char *fn, dl_tensor *out, dl_tensor *probs, const
       (drop && check_bhts(fn, "dropout mask", drop, dt, &a) < 0))
     return -1;
   int64_t so[4] = {a.B, a.H, a.T, a.Dv}, sp[4] = {a.B, a.H, a.T, a.S};
-  if (dl_tensor_resize_contig(fn, out, 4, so) < 0 || dl_tensor_resize_contig(fn, probs, 4, sp) < 0)
+  attn_heads ho, hq, hk, hv;
+  if (heads_out(fn, out, so, &ho) < 0 || dl_tensor_resize_contig(fn, probs, 4, sp) < 0)
+    return -1;
+  const dl_tensor *outs[2] = {out, probs}, *ins[6] = {q, k, v, mask, drop, NULL};
+  const char *on[2] = {"output", "probs"}, *in[6] = {"query", "key", "value", "mask", "dropout mask", NULL};
+  if (check_apart(fn, 2, outs, on, 5, ins, in) < 0 ||
+      check_apart(fn, 1, outs, on, 1, outs + 1, on + 1) < 0)
     return -1;
   operands o;
   int rc = 0;
-  void *qd = ops_add(&o, 0, q, &rc), *kd = ops_add(&o, 1, k, &rc), *vd = ops_add(&o, 2, v, &rc);
+  heads_add(&o, 0, q, &hq, &rc), heads_add(&o, 1, k, &hk, &rc), heads_add(&o, 2, v, &hv, &rc);
   void *md = ops_add(&o, 3, mask, &rc), *pd = ops_add(&o, 4, pad, &rc);
   void *dd = ops_add(&o, 5, drop, &rc);
   o.used[6] = 0;
@@ -167,11 +251,11 @@ int nn_attention_forward(const char *fn, dl_tensor *out, dl_tensor *probs, const
     int all = mask && mask->ndim == 4;
     double sc = default_scale(scale, &a);
     if (dt == DL_FLOAT)
-      attn_forward_float(dl_tensor_data(out), dl_tensor_data(probs), work, qd, kd, vd, md, all,
-                         pd, dd, causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv, nt);
+      attn_forward_float(&ho, dl_tensor_data(probs), work, &hq, &hk, &hv, md, all, pd, dd,
+                         causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv, nt);
     else
-      attn_forward_double(dl_tensor_data(out), dl_tensor_data(probs), work, qd, kd, vd, md, all,
-                          pd, dd, causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv, nt);
+      attn_forward_double(&ho, dl_tensor_data(probs), work, &hq, &hk, &hv, md, all, pd, dd,
+                          causal, sc, a.B, a.H, a.T, a.S, a.D, a.Dv, nt);
   }
   free(work);
   ops_free(&o);
@@ -199,15 +283,19 @@ int nn_attention_backward(const char *fn, dl_tensor *gq, dl_tensor *gk, dl_tenso
                     "call forward with these inputs first", fn,
                     dl_sizestr(b1, sizeof b1, probs->ndim, probs->size),
                     dl_sizestr(b2, sizeof b2, 4, sp));
-  if (dl_tensor_resize_contig(fn, gq, 4, q->size) < 0 ||
-      dl_tensor_resize_contig(fn, gk, 4, k->size) < 0 ||
-      dl_tensor_resize_contig(fn, gv, 4, v->size) < 0)
+  attn_heads hgq, hgk, hgv, hq, hk, hv, hgo;
+  if (heads_out(fn, gq, q->size, &hgq) < 0 || heads_out(fn, gk, k->size, &hgk) < 0 ||
+      heads_out(fn, gv, v->size, &hgv) < 0)
     return -1;
+  const dl_tensor *outs[3] = {gq, gk, gv}, *ins[6] = {q, k, v, probs, drop, gradOut};
+  const char *on[3] = {"gradQuery", "gradKey", "gradValue"};
+  const char *in[6] = {"query", "key", "value", "probs", "dropout mask", "gradOutput"};
+  if (check_apart(fn, 3, outs, on, 6, ins, in) < 0) return -1;
   operands o;
   int rc = 0;
-  void *qd = ops_add(&o, 0, q, &rc), *kd = ops_add(&o, 1, k, &rc), *vd = ops_add(&o, 2, v, &rc);
+  heads_add(&o, 0, q, &hq, &rc), heads_add(&o, 1, k, &hk, &rc), heads_add(&o, 2, v, &hv, &rc);
   void *pd = ops_add(&o, 3, probs, &rc), *dd = ops_add(&o, 4, drop, &rc);
-  void *god = ops_add(&o, 5, gradOut, &rc);
+  heads_add(&o, 5, gradOut, &hgo, &rc);
   o.used[6] = 0;
   int nt = loop_threads();
   void *work = rc == 0 ? work_alloc(fn, &a, dt, nt) : NULL;
@@ -215,11 +303,11 @@ int nn_attention_backward(const char *fn, dl_tensor *gq, dl_tensor *gk, dl_tenso
   if (rc == 0) {
     double sc = default_scale(scale, &a);
     if (dt == DL_FLOAT)
-      attn_backward_float(dl_tensor_data(gq), dl_tensor_data(gk), dl_tensor_data(gv), work, qd,
-                          kd, vd, pd, dd, god, sc, a.B * a.H, a.T, a.S, a.D, a.Dv, nt);
+      attn_backward_float(&hgq, &hgk, &hgv, work, &hq, &hk, &hv, pd, dd, &hgo, sc, a.B, a.H,
+                          a.T, a.S, a.D, a.Dv, nt);
     else
-      attn_backward_double(dl_tensor_data(gq), dl_tensor_data(gk), dl_tensor_data(gv), work, qd,
-                           kd, vd, pd, dd, god, sc, a.B * a.H, a.T, a.S, a.D, a.Dv, nt);
+      attn_backward_double(&hgq, &hgk, &hgv, work, &hq, &hk, &hv, pd, dd, &hgo, sc, a.B, a.H,
+                           a.T, a.S, a.D, a.Dv, nt);
   }
   free(work);
   ops_free(&o);

@@ -21,6 +21,13 @@
    recomputing the scores and softmax (a third of the forward's work), and the caller gets
    the attention weights for inspection for free. probs is the softmax before dropout.
 
+   q, k, v (and backward's gradOut) may be views whose last dimension is dense, such as the
+   heads of one B x T x 3 x H x D projection: the GEMMs read each head's rows at their own
+   stride, so nothing is copied. out and the gradients that already have their sizes and
+   such a layout, with no element twice (a view of a B x T x H x D buffer), are written in
+   place; others are resized contiguous. A result sharing memory with an operand it is
+   computed from is an error.
+
    Backward takes the forward's q, k, v, probs and drop and gives gq, gk, gv (resized to
    q's, k's and v's sizes). fn names what the script called and begins every message. */
 #ifndef NN_ATTENTION_H
