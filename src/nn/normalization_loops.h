@@ -77,39 +77,59 @@ static void FN(layernorm_forward)(T *y, T *mean, T *rstd, const T *x, const T *w
                                   int64_t rows, int64_t d, double eps) {
   for (int64_t r = 0; r < rows; r++) {
     const T *xr = x + r * d;
+    T *yr = y + r * d;
+    /* the statistics accumulate in double whatever T is; simd lets them reorder */
     double sum = 0, ss = 0;
+#pragma omp simd reduction(+ : sum)
     for (int64_t j = 0; j < d; j++) sum += xr[j];
     double mu = sum / d;
+#pragma omp simd reduction(+ : ss)
     for (int64_t j = 0; j < d; j++) ss += (xr[j] - mu) * (xr[j] - mu);
     double rs = 1.0 / sqrt(ss / d + eps);
     mean[r] = (T)mu;
     rstd[r] = (T)rs;
-    for (int64_t j = 0; j < d; j++)
-      y[r * d + j] = (T)((xr[j] - mu) * rs * (w ? w[j] : 1.0) + (b ? b[j] : 0.0));
+    const T m = (T)mu, s = (T)rs;
+    if (w && b) {
+#pragma omp simd
+      for (int64_t j = 0; j < d; j++) yr[j] = (xr[j] - m) * s * w[j] + b[j];
+    } else {
+#pragma omp simd
+      for (int64_t j = 0; j < d; j++) yr[j] = (xr[j] - m) * s * (w ? w[j] : 1) + (b ? b[j] : 0);
+    }
   }
 }
 
-/* dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * w */
+/* dx = rstd * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)), dxhat = g * w; gw += scale
+   g xhat, gb += scale g. The row sums accumulate in double. */
 static void FN(layernorm_backward)(T *gi, T *gw, T *gb, const T *x, const T *g, const T *w,
                                    const T *mean, const T *rstd, int64_t rows, int64_t d,
                                    double scale) {
+  const T sc = (T)scale;
   for (int64_t r = 0; r < rows; r++) {
     const T *xr = x + r * d, *gr = g + r * d;
-    double mu = mean[r], rs = rstd[r];
-    double s1 = 0, s2 = 0;
-    for (int64_t j = 0; j < d; j++) {
-      double xhat = (xr[j] - mu) * rs, dxhat = gr[j] * (w ? w[j] : 1.0);
-      s1 += dxhat;
-      s2 += dxhat * xhat;
-      if (gw) gw[j] += (T)(scale * gr[j] * xhat);
-      if (gb) gb[j] += (T)(scale * gr[j]);
+    const T m = mean[r], rs = rstd[r];
+    if (gw) {
+#pragma omp simd
+      for (int64_t j = 0; j < d; j++) gw[j] += sc * gr[j] * ((xr[j] - m) * rs);
+    }
+    if (gb) {
+#pragma omp simd
+      for (int64_t j = 0; j < d; j++) gb[j] += sc * gr[j];
     }
     if (!gi) continue;
-    s1 /= d;
-    s2 /= d;
+    double s1 = 0, s2 = 0;
+#pragma omp simd reduction(+ : s1, s2)
     for (int64_t j = 0; j < d; j++) {
-      double xhat = (xr[j] - mu) * rs, dxhat = gr[j] * (w ? w[j] : 1.0);
-      gi[r * d + j] = (T)(rs * (dxhat - s1 - xhat * s2));
+      T xhat = (xr[j] - m) * rs, dxhat = gr[j] * (w ? w[j] : 1);
+      s1 += dxhat;
+      s2 += dxhat * xhat;
+    }
+    const T a1 = (T)(s1 / d), a2 = (T)(s2 / d);
+    T *gir = gi + r * d;
+#pragma omp simd
+    for (int64_t j = 0; j < d; j++) {
+      T xhat = (xr[j] - m) * rs, dxhat = gr[j] * (w ? w[j] : 1);
+      gir[j] = rs * (dxhat - a1 - xhat * a2);
     }
   }
 }
@@ -118,25 +138,39 @@ static void FN(layernorm_backward)(T *gi, T *gw, T *gb, const T *x, const T *g, 
 static void FN(normalize_forward)(T *y, T *norm, const T *x, int64_t rows, int64_t d, double p,
                                   double eps) {
   for (int64_t r = 0; r < rows; r++) {
-    double s = 0;
-    for (int64_t j = 0; j < d; j++)
-      s += p == 2 ? (double)x[r * d + j] * x[r * d + j] : pow(fabs((double)x[r * d + j]), p);
-    double nr = pow(s + eps, 1.0 / p);
+    double nr;
+    if (isinf(p)) { /* the max norm, plus eps (Torch7's) */
+      double m = 0;
+      for (int64_t j = 0; j < d; j++) m = fmax(m, fabs((double)x[r * d + j]));
+      nr = m + eps;
+    } else {
+      double s = 0;
+      for (int64_t j = 0; j < d; j++)
+        s += p == 2 ? (double)x[r * d + j] * x[r * d + j] : pow(fabs((double)x[r * d + j]), p);
+      nr = pow(s + eps, 1.0 / p);
+    }
     norm[r] = (T)nr;
     for (int64_t j = 0; j < d; j++) y[r * d + j] = (T)(x[r * d + j] / nr);
   }
 }
 
-/* dx_j = g_j / n - (sum_i g_i x_i) |x_j|^(p-1) sign(x_j) / n^(p+1) */
+/* dx_j = g_j / n - (sum_i g_i x_i) dn_j / n^2 with dn_j = d n / d x_j: for a finite p,
+   |x_j|^(p-1) sign(x_j) n^(1-p) (0 where x_j = 0, the subgradient when p < 1); for the max
+   norm, sign(x_k) at the first k of largest |x_k| and 0 elsewhere. */
 static void FN(normalize_backward)(T *gi, const T *x, const T *g, const T *norm, int64_t rows,
                                    int64_t d, double p) {
   for (int64_t r = 0; r < rows; r++) {
     double nr = norm[r], dot = 0;
     for (int64_t j = 0; j < d; j++) dot += (double)g[r * d + j] * x[r * d + j];
-    double k = dot / pow(nr, p + 1);
+    int64_t kmax = 0;
+    if (isinf(p))
+      for (int64_t j = 1; j < d; j++)
+        if (fabs((double)x[r * d + j]) > fabs((double)x[r * d + kmax])) kmax = j;
+    double k = isinf(p) ? dot / (nr * nr) : dot / pow(nr, p + 1);
     for (int64_t j = 0; j < d; j++) {
-      double xj = x[r * d + j];
-      double dn = p == 2 ? xj : (xj > 0 ? 1 : xj < 0 ? -1 : 0) * pow(fabs(xj), p - 1);
+      double xj = x[r * d + j], sg = xj > 0 ? 1 : xj < 0 ? -1 : 0, dn;
+      if (isinf(p)) dn = j == kmax ? sg : 0;
+      else dn = p == 2 ? xj : xj == 0 ? 0 : sg * pow(fabs(xj), p - 1);
       gi[r * d + j] = (T)(g[r * d + j] / nr - k * dn);
     }
   }
