@@ -100,6 +100,12 @@ $($PY scripts/bench_models.py $m $t)"
     echo
     BUILD=$B sh scripts/bench_rnn.sh
     echo
+    # The character GPT of issue 13 (4 layers, 4 heads, 128, block 64, batch 12, AdamW):
+    # training tokens/s beside the faster of two PyTorch attentions, and cached generation.
+    echo "Character GPT (scripts/bench_gpt.sh), tokens/s, best of interleaved rounds:"
+    echo
+    BUILD=$B sh scripts/bench_gpt.sh
+    echo
   fi
   s_d=$( { /usr/bin/time -f %e sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do $B/dlua -e '' ; done" ; } 2>&1 | tail -1)
   printf "Start-up, 10 runs: \`dlua -e ''\` %s s" "${s_d}"
