@@ -79,6 +79,36 @@ describe('nn.TransformerEncoderLayer', function()
       end
    end)
 
+   it('{x, keyPaddingMask}: padded positions are not attended to; gradients with the mask', function()
+      torch.manualSeed(8)
+      for _, o in ipairs({{dropout = 0}, {dropout = 0, normFirst = true}}) do
+         local m = nn.TransformerEncoderLayer(4, 2, 6, o):double()
+         local x = torch.randn(2, 5, 4):double()
+         local pad = torch.ByteTensor(2, 5):zero()
+         pad[1][5] = 1; pad[1][4] = 1; pad[2][5] = 1
+         local y = m:forward({x, pad}):clone()
+         -- the unpadded positions of each sequence give what the sequence cut to them gives
+         -- (the feed-forward part is position-wise, and nothing else mixes positions)
+         for b, len in ipairs({3, 4}) do
+            local yb = m:forward(x[b]:narrow(1, 1, len):view(1, len, 4))
+            near(y[b]:narrow(1, 1, len), yb[1], 1e-12)
+         end
+         m:forward({x, pad})
+         local gi = m:backward({x, pad}, torch.randn(2, 5, 4):double())
+         assert.are.equal('table', type(gi))
+         assert.are.equal(0, gi[2]:sum())
+         -- float64 checks of the input and parameters with the mask held fixed: a module
+         -- that pairs its input with the mask in front of the layer
+         local fix = nn.Module()
+         function fix:updateOutput(t) self.output = {t, pad}; return self.output end
+         function fix:updateGradInput(t, g) self.gradInput = g[1]; return self.gradInput end
+         local wrap = nn.Sequential():add(fix):add(m)
+         jac(wrap, x)
+         local p, g = wrap:getParameters()
+         H.jacp(wrap, x, p, g)
+      end
+   end)
+
    it('dropout acts in training only', function()
       torch.manualSeed(6)
       local m = nn.TransformerEncoderLayer(4, 2, 8, {dropout = 0.5}):double()

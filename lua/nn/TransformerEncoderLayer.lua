@@ -8,6 +8,8 @@
 -- PyTorch's: on the attention weights, after attention, inside FF and after FF),
 -- activation ('relu' or 'gelu'), causal, mask (m.attn.mask), bias (true), eps (1e-5),
 -- ffDropout (true: the dropout inside FF). Children: m.attn, m.ln1, m.ln2, m.ff.
+-- The input is x, or {x, keyPaddingMask} with a B x T ByteTensor (1 at padded positions,
+-- PyTorch's src_key_padding_mask); gradInput is then {gx, zeros}.
 local nn = require 'nn'
 require 'nn.MultiHeadAttention'
 
@@ -48,19 +50,32 @@ local function ff_forward(self, x)
    return y:view(x:size(1), x:size(2), self.dim)
 end
 
+-- The input and the key padding mask of {x, keyPaddingMask} (PyTorch's
+-- src_key_padding_mask: a B x T ByteTensor, 1 at padded positions, which no query attends to).
+local function split(input)
+   if type(input) == 'table' then return input[1], input[2] end
+   return input, nil
+end
+
+-- attention's input: the tensor, or {tensor, keyPaddingMask}
+local function attn_in(self, h)
+   return self._pad and {h, self._pad} or h
+end
+
 function Layer:updateOutput(input)
-   local x = self.attn:_bfirst(input, 'input') -- checked in attention's words
+   local x, pad = split(input)
+   x = self.attn:_bfirst(x, 'input') -- checked in attention's words
    if not self.batchFirst then x = x:transpose(1, 2) end
    x = x:contiguous()
-   self._in = x
+   self._in, self._pad = x, pad
    local y
    if self.normFirst then
-      local a = self.drop1:forward(self.attn:forward(self.ln1:forward(x)))
+      local a = self.drop1:forward(self.attn:forward(attn_in(self, self.ln1:forward(x))))
       self._z1:resizeAs(x):add(x, a)
       local f = ff_forward(self, self.ln2:forward(self._z1))
       y = self._z2:resizeAs(x):add(self._z1, f)
    else
-      local a = self.drop1:forward(self.attn:forward(x))
+      local a = self.drop1:forward(self.attn:forward(attn_in(self, x)))
       local h = self.ln1:forward(self._z1:resizeAs(x):add(x, a))
       y = self.ln2:forward(self._z2:resizeAs(x):add(h, ff_forward(self, h)))
    end
@@ -77,6 +92,12 @@ local function back(m, x, g, scale)
 end
 Layer._back = back
 
+-- attention's gradient with respect to its tensor input (of {tensor, mask}: the first)
+local function back_attn(self, h, g, scale)
+   local gi = back(self.attn, attn_in(self, h), g, scale)
+   return self._pad and gi[1] or gi
+end
+
 local function ff_backward(self, x, g, scale)
    local g2 = flat(g:contiguous())
    local gd = back(self.drop2, self.ff.output, g2, scale)
@@ -91,14 +112,20 @@ function Layer:_backward(input, gradOutput, scale)
    if self.normFirst then
       gh:resizeAs(gy):copy(gy):add(back(self.ln2, self._z1, ff_backward(self, self.ln2.output, gy, scale), scale))
       local ga = back(self.drop1, self.attn.output, gh, scale)
-      gx:resizeAs(gh):copy(gh):add(back(self.ln1, x, back(self.attn, self.ln1.output, ga, scale), scale))
+      gx:resizeAs(gh):copy(gh):add(back(self.ln1, x, back_attn(self, self.ln1.output, ga, scale), scale))
    else
       local gz2 = back(self.ln2, self._z2, gy, scale)
       gh:resizeAs(gz2):copy(gz2):add(ff_backward(self, self.ln1.output, gz2, scale))
       local gz1 = back(self.ln1, self._z1, gh, scale)
-      gx:resizeAs(gz1):copy(gz1):add(back(self.attn, x, back(self.drop1, self.attn.output, gz1, scale), scale))
+      gx:resizeAs(gz1):copy(gz1):add(back_attn(self, x, back(self.drop1, self.attn.output, gz1, scale), scale))
    end
-   self.gradInput = self.batchFirst and gx or gx:transpose(1, 2)
+   local g = self.batchFirst and gx or gx:transpose(1, 2)
+   if type(input) == 'table' then -- the mask gets no gradient
+      self._gpad = self._gpad or torch.ByteTensor()
+      self.gradInput = {g, self._gpad:resizeAs(input[2]):zero()}
+   else
+      self.gradInput = g
+   end
    return self.gradInput
 end
 
