@@ -411,7 +411,7 @@ describe('nn transfer functions', function()
                   'nn.Tanh: input must be a Float or Double tensor, got a Long tensor')
          H.raises(function() nn.GELU():float():forward(torch.DoubleTensor({1, 2})) end,
                   'nn.GELU: output is a Float tensor, input a Double tensor')
-         H.raises(function() nn.ELU():forward('x') end, 'nn.ELU: argument 2: expected a tensor')
+         H.raises(function() nn.ELU():forward('x') end, 'nn.ELU: expected a tensor, got string')
       end)
 
       it('HardTanh checks its range', function()

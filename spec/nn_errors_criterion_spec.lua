@@ -131,11 +131,14 @@ describe('criteria called wrongly', function()
          fails(here(), class, 'weights has 4 elements, expected 3', pcall(function() return w:forward(x, L({1, 2})) end))
       end)
 
-      it('CrossEntropyCriterion: input errors come from its LogSoftMax', function()
-         -- the softmax is nn.LogSoftMax's, and its kernel names it (lt_callername takes the
-         -- innermost object): still at this line, and a class name
+      it('CrossEntropyCriterion: input errors name it, not the LogSoftMax inside it', function()
+         -- the softmax's kernel fails, but the script called the criterion (lt_callername
+         -- names the criterion a module runs inside)
          local c = nn.CrossEntropyCriterion()
-         fails(here(), 'nn.LogSoftMax', 'Long', pcall(function() return c:forward(L(2, 3):fill(1), L({1, 2})) end))
+         fails(here(), 'nn.CrossEntropyCriterion', 'Long', pcall(function() return c:forward(L(2, 3):fill(1), L({1, 2})) end))
+         local f = nn.CrossEntropyCriterion():double()
+         local xf = torch.FloatTensor(2, 3):fill(1)
+         fails(here(), 'nn.CrossEntropyCriterion', 'Double tensor, input a Float', pcall(function() return f:forward(xf, L({1, 2})) end))
       end)
 
       it('MultiMarginCriterion', function()

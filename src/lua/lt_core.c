@@ -111,7 +111,13 @@ static const char *argtype(lua_State *L, int idx) {
 
 dl_tensor *lt_checktensor(lua_State *L, int idx, const char *fn) {
   dl_tensor *t = lt_totensor(L, idx);
-  if (!t) lt_error(L, "%s: argument %d: expected a tensor, got %s", fn, idx, argtype(L, idx));
+  if (!t) {
+    /* inside an nn module's method the position is the binding's, not the script's: the
+       module's name and what was passed say it (nn.ReLU: expected a tensor, got nil) */
+    if (strncmp(fn, "nn.", 3) == 0)
+      lt_error(L, "%s: expected a tensor, got %s", fn, argtype(L, idx));
+    lt_error(L, "%s: argument %d: expected a tensor, got %s", fn, idx, argtype(L, idx));
+  }
   return t;
 }
 

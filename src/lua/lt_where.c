@@ -62,25 +62,54 @@ void lt_where(lua_State *L) {
   lua_pushliteral(L, "");
 }
 
-/* The class name of the innermost object whose method is running in dlua's Lua files
-   ("nn.SpatialConvolution"), so that a kernel's error names what the script called. An
-   object is a method's first local (self) that is a table with a __typename. */
+/* True when the metatable at the top of the stack is nn.Criterion's or a descendant's (a
+   class's metatable has its parent's as metatable, lua/torch/class.lua). */
+static int is_criterion_class(lua_State *L) {
+  int n = 0, found = 0;
+  lua_pushvalue(L, -1);
+  for (; !found && n < 64; n++) {
+    if (lua_getfield(L, -1, "__typename") == LUA_TSTRING &&
+        strcmp(lua_tostring(L, -1), "nn.Criterion") == 0)
+      found = 1;
+    lua_pop(L, 1);
+    if (found || !lua_getmetatable(L, -1)) break;
+  }
+  lua_pop(L, n + 1);
+  return found;
+}
+
+/* The class name of what the script called, for a kernel's error: the innermost object
+   whose method is running in dlua's Lua files ("nn.SpatialConvolution" inside an
+   nn.Sequential, which says which module failed), except that the modules a criterion
+   runs inside are named as that criterion (nn.CrossEntropyCriterion, not the nn.LogSoftMax
+   it is made of); among criteria the innermost is named (inside an nn.ParallelCriterion,
+   the one that failed). An object is a method's first local (self) that is a table
+   with a __typename. */
 const char *lt_callername(lua_State *L, const char *fallback) {
   lua_Debug ar;
+  const char *inner = NULL, *criterion = NULL;
   for (int level = 1; lua_getstack(L, level, &ar); level++) {
     lua_getinfo(L, "Sl", &ar);
     if (ar.currentline <= 0) continue;
     if (!is_library(L, &ar)) break;
     if (!lua_getlocal(L, &ar, 1)) continue;
     const char *name = NULL;
+    int crit = 0;
     if (lua_type(L, -1) == LUA_TTABLE && lua_getmetatable(L, -1)) {
       if (lua_getfield(L, -1, "__typename") == LUA_TSTRING) name = lua_tostring(L, -1);
-      lua_pop(L, 2); /* the name stays alive: it is interned in the class table */
+      lua_pop(L, 1); /* the name stays alive: it is interned in the class table */
+      crit = name && is_criterion_class(L);
+      lua_pop(L, 1);
     }
     lua_pop(L, 1);
-    if (name) return name;
+    if (name && !inner) inner = name;
+    if (crit) {
+      criterion = name; /* the innermost criterion: inside a ParallelCriterion, the one
+                           that failed */
+      break;
+    }
   }
-  return fallback;
+  return criterion ? criterion : inner ? inner : fallback;
 }
 
 /* torch._error(message): raises message at the script's position (Module:_error). */
