@@ -11,7 +11,6 @@ require 'nn'
 require 'nn.attention'
 require 'optim'
 require 'dl'
-local lfs = require 'lfs'
 
 local cmd = torch.CmdLine()
 cmd:text('Train a character-level GPT on /usr/share/common-licenses.')
@@ -42,33 +41,12 @@ if opt.threads > 0 then torch.setnumthreads(opt.threads) end
 torch.setdefaulttensortype('torch.FloatTensor')
 
 -- ---- data: the regular files as one string, a vocabulary of its bytes, 90/10 split ------
-local names = {}
-for name in paths.files(opt.data) do
-   local p = paths.concat(opt.data, name)
-   if name:sub(1, 1) ~= '.' and lfs.symlinkattributes(p, 'mode') == 'file' then
-      names[#names + 1] = p
-   end
-end
-table.sort(names)
-local parts = {}
-for _, p in ipairs(names) do
-   local f = assert(io.open(p, 'rb'))
-   parts[#parts + 1] = f:read('a')
-   f:close()
-end
-local text = table.concat(parts, '\n')
-local vocab, index = {}, {}
-for c in text:gmatch('.') do
-   if not index[c] then vocab[#vocab + 1] = c; index[c] = true end
-end
-table.sort(vocab)
-for i, c in ipairs(vocab) do index[c] = i end
-local codes = torch.LongTensor(#text)
-for i = 1, #text do codes[i] = index[text:sub(i, i)] end
-local ntrain = math.floor(0.9 * #text)
-local split = {train = codes:narrow(1, 1, ntrain), val = codes:narrow(1, ntrain + 1, #text - ntrain)}
+local corpus = dl.datasets.text(opt.data, 0.9)
+local vocab, index = corpus.vocab, corpus.index
+local split = {train = corpus.train, val = corpus.valid}
 print(string.format('%d files, %d characters (%d train, %d validation), vocabulary %d',
-                    #names, #text, ntrain, #text - ntrain, #vocab))
+                    #corpus.files, corpus.codes:size(1), split.train:size(1),
+                    split.val:size(1), #vocab))
 
 -- a batch of random windows: x and the next characters y, batch x block each
 local x, y = torch.LongTensor(opt.batch, opt.block), torch.LongTensor(opt.batch, opt.block)

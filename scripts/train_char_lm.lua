@@ -8,7 +8,6 @@ require 'nn'
 require 'nn.rnn'
 require 'optim'
 require 'dl'
-local lfs = require 'lfs'
 
 local cmd = torch.CmdLine()
 cmd:text('Train a character-level language model on /usr/share/common-licenses.')
@@ -33,42 +32,19 @@ if opt.threads > 0 then torch.setnumthreads(opt.threads) end
 torch.setdefaulttensortype('torch.FloatTensor')
 
 -- ---- data: the regular files, in name order, as one string; a vocabulary of its bytes --
-local names = {}
-for name in paths.files(opt.data) do
-   local p = paths.concat(opt.data, name)
-   if name:sub(1, 1) ~= '.' and paths.filep(p) and not paths.dirp(p) and
-      lfs.symlinkattributes(p, 'mode') == 'file' then
-      names[#names + 1] = p
-   end
-end
-table.sort(names)
-local parts = {}
-for _, p in ipairs(names) do
-   local f = assert(io.open(p, 'rb'))
-   parts[#parts + 1] = f:read('a')
-   f:close()
-end
-local text = table.concat(parts, '\n')
-local vocab, index = {}, {}
-for c in text:gmatch('.') do
-   if not index[c] then vocab[#vocab + 1] = c; index[c] = true end
-end
-table.sort(vocab)
-for i, c in ipairs(vocab) do index[c] = i end
-local V = #vocab
-local codes = torch.LongTensor(#text)
-for i = 1, #text do codes[i] = index[text:sub(i, i)] end
-local ntrain = math.floor(#text * 0.9)
+local corpus = dl.datasets.text(opt.data, 0.9)
+local vocab, index, V = corpus.vocab, corpus.index, #corpus.vocab
 print(string.format('%d files, %d characters, vocabulary %d; %d for training, %d held out',
-                    #names, #text, V, ntrain, #text - ntrain))
+                    #corpus.files, corpus.codes:size(1), V, corpus.train:size(1),
+                    corpus.valid:size(1)))
 
 -- B parallel streams, one per column: step t of every stream is row t.
 local function streams(data, B)
    local L = math.floor(data:size(1) / B)
    return data:narrow(1, 1, L * B):view(B, L):t():contiguous()
 end
-local trainS = streams(codes:narrow(1, 1, ntrain), opt.batch)
-local validS = streams(codes:narrow(1, ntrain + 1, #text - ntrain), opt.batch)
+local trainS = streams(corpus.train, opt.batch)
+local validS = streams(corpus.valid, opt.batch)
 
 -- ---- model -----------------------------------------------------------------------------
 local Seq = opt.model == 'gru' and nn.SeqGRU or nn.SeqLSTM

@@ -80,4 +80,54 @@ function dl.datasets.digits(path)
   return {x = x, y = y, classes = classes}
 end
 
+-- dl.datasets.text(dir [, split]): a character corpus from the regular files of a folder
+-- (symbolic links and hidden files left out), in name order, joined by newlines, as the
+-- char-level examples train on (/usr/share/common-licenses on every Debian machine). Returns
+-- {codes = LongTensor of 1-based indices into vocab, vocab = {characters, sorted}, index =
+-- {character = its code}, files = the files read, train = the first split (0.9) of codes,
+-- valid = the rest (views of codes)}. Characters are bytes.
+function dl.datasets.text(dir, split)
+  if type(dir) ~= 'string' then
+    error('dl.datasets.text: argument 1 must be a folder name, got ' .. type(dir), 2)
+  end
+  split = split or 0.9
+  if type(split) ~= 'number' or split <= 0 or split >= 1 then
+    error('dl.datasets.text: split must be a number in (0, 1), got ' .. tostring(split), 2)
+  end
+  local lfs = require 'lfs'
+  if lfs.attributes(dir, 'mode') ~= 'directory' then
+    error('dl.datasets.text: ' .. dir .. ' is not a folder', 2)
+  end
+  local files = {}
+  for name in lfs.dir(dir) do
+    local p = dir .. '/' .. name
+    if name:sub(1, 1) ~= '.' and lfs.symlinkattributes(p, 'mode') == 'file' then
+      files[#files + 1] = p
+    end
+  end
+  table.sort(files)
+  local parts = {}
+  for _, p in ipairs(files) do
+    local f = assert(io.open(p, 'rb'))
+    parts[#parts + 1] = f:read('a')
+    f:close()
+  end
+  local text = table.concat(parts, '\n')
+  if #text < 2 then error('dl.datasets.text: ' .. dir .. ' holds no text', 2) end
+  local seen, vocab, index = {}, {}, {}
+  for i = 1, #text do
+    local b = text:byte(i)
+    if not seen[b] then seen[b] = true; vocab[#vocab + 1] = string.char(b) end
+  end
+  table.sort(vocab)
+  local code = {}
+  for i, c in ipairs(vocab) do index[c] = i; code[c:byte()] = i end
+  local list = {}
+  for i = 1, #text do list[i] = code[text:byte(i)] end
+  local codes = torch.LongTensor(list)
+  local ntrain = math.max(1, math.min(#text - 1, math.floor(split * #text)))
+  return {codes = codes, vocab = vocab, index = index, files = files,
+          train = codes:narrow(1, 1, ntrain), valid = codes:narrow(1, ntrain + 1, #text - ntrain)}
+end
+
 return dl
