@@ -8,15 +8,16 @@ embedding, GELU MLP 4x, pre-norm) and recipe (batch 12, dropout 0, AdamW lr 1e-3
 """
 import argparse
 import math
-import os
 import time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import char_corpus  # scripts/char_corpus.py
+
 p = argparse.ArgumentParser()
-p.add_argument('--data', default='/usr/share/common-licenses')
+char_corpus.add_options(p)
 p.add_argument('--layers', type=int, default=4)
 p.add_argument('--heads', type=int, default=4)
 p.add_argument('--dim', type=int, default=128)
@@ -29,23 +30,12 @@ p.add_argument('--warmup', type=int, default=100)
 p.add_argument('--weight_decay', type=float, default=0.1)
 p.add_argument('--eval_every', type=int, default=250)
 p.add_argument('--eval_iters', type=int, default=20)
-p.add_argument('--seed', type=int, default=1)
-p.add_argument('--threads', type=int, default=0)
 opt = p.parse_args()
-torch.manual_seed(opt.seed)
-if opt.threads > 0:
-    torch.set_num_threads(opt.threads)
+char_corpus.start(opt)
 
-names = sorted(n for n in os.listdir(opt.data) if not n.startswith('.')
-               and os.path.isfile(os.path.join(opt.data, n))
-               and not os.path.islink(os.path.join(opt.data, n)))
-text = b'\n'.join(open(os.path.join(opt.data, n), 'rb').read() for n in names)
-vocab = sorted(set(text))
-index = {c: i for i, c in enumerate(vocab)}
-codes = torch.tensor([index[c] for c in text], dtype=torch.long)
-ntrain = int(0.9 * len(codes))
+names, codes, vocab, ntrain = char_corpus.load(opt.data)
 split = {'train': codes[:ntrain], 'val': codes[ntrain:]}
-print(f'{len(names)} files, {len(text)} characters, vocabulary {len(vocab)}')
+print(f'{len(names)} files, {len(codes)} characters, vocabulary {len(vocab)}')
 
 
 def batch(data):
