@@ -2,6 +2,7 @@
 -- between the input and the j-th row of weight (outputSize x inputSize). Input: a vector
 -- of inputSize or a batch n x inputSize. As Torch7, 1e-12 is added to each norm.
 local nn = require 'nn'
+require 'nn.Euclidean' -- its reset
 
 local Cosine, parent = torch.class('nn.Cosine', 'nn.Module')
 
@@ -15,15 +16,8 @@ function Cosine:__init(inputSize, outputSize)
    self:reset()
 end
 
-function Cosine:reset(stdv)
-   if stdv then
-      stdv = stdv * math.sqrt(3)
-   else
-      stdv = 1 / math.sqrt(self.weight:size(1))
-   end
-   self.weight:uniform(-stdv, stdv)
-   return self
-end
+-- uniform in +-1/sqrt(outputSize) (weight:size(1)), as Torch7's
+Cosine.reset = nn.Euclidean.reset
 
 -- The input as an n x inputSize batch, checked.
 function Cosine:_batch(input)
@@ -78,18 +72,6 @@ function Cosine:accGradParameters(input, gradOutput, scale)
    self.gradWeight:add(scale or 1, gws)
 end
 
-local buffers = {'_weightNorm', '_inputNorm'}
-
-function Cosine:type(tname, tensorCache)
-   if tname then
-      for _, k in ipairs(buffers) do self[k] = nil end
-   end
-   return parent.type(self, tname, tensorCache)
-end
-
-function Cosine:clearState()
-   nn.utils.clear(self, buffers)
-   return parent.clearState(self)
-end
+nn.utils.scratchBuffers(Cosine, parent, {'_weightNorm', '_inputNorm'})
 
 return Cosine

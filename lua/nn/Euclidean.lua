@@ -75,18 +75,6 @@ function Euclidean:accGradParameters(input, gradOutput, scale)
    self.gradWeight:add(-(scale or 1), self._sum:view(isz, osz))
 end
 
-local buffers = {'_repeat', '_repeat2', '_div', '_sum'}
-
-function Euclidean:type(tname, tensorCache)
-   if tname then
-      for _, k in ipairs(buffers) do self[k] = nil end
-   end
-   return parent.type(self, tname, tensorCache)
-end
-
-function Euclidean:clearState()
-   nn.utils.clear(self, buffers)
-   return parent.clearState(self)
-end
+nn.utils.scratchBuffers(Euclidean, parent, {'_repeat', '_repeat2', '_div', '_sum'})
 
 return Euclidean

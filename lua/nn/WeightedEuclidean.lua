@@ -3,6 +3,7 @@
 -- each coordinate scaled by the j-th column of diagCov (a diagonal covariance, started at
 -- 1). Input: a vector of inputSize or a batch n x inputSize (output n x outputSize).
 local nn = require 'nn'
+require 'nn.Euclidean' -- its reset
 
 local WE, parent = torch.class('nn.WeightedEuclidean', 'nn.Module')
 
@@ -18,12 +19,7 @@ function WE:__init(inputSize, outputSize)
 end
 
 function WE:reset(stdv)
-   if stdv then
-      stdv = stdv * math.sqrt(3)
-   else
-      stdv = 1 / math.sqrt(self.weight:size(1))
-   end
-   self.weight:uniform(-stdv, stdv)
+   nn.Euclidean.reset(self, stdv)
    self.diagCov:fill(1)
    return self
 end
@@ -88,18 +84,6 @@ function WE:accGradParameters(input, gradOutput, scale)
    self.gradDiagCov:add(scale, tc:sum(1):view(isz, osz))
 end
 
-local buffers = {'_diff', '_repeat'}
-
-function WE:type(tname, tensorCache)
-   if tname then
-      for _, k in ipairs(buffers) do self[k] = nil end
-   end
-   return parent.type(self, tname, tensorCache)
-end
-
-function WE:clearState()
-   nn.utils.clear(self, buffers)
-   return parent.clearState(self)
-end
+nn.utils.scratchBuffers(WE, parent, {'_diff', '_repeat'})
 
 return WE

@@ -287,4 +287,21 @@ function utils.vectorBatch(self, input, isz)
    return input:contiguous():view(-1, isz)
 end
 
+
+-- Gives cls (a module class with parent class parent) a type() that drops the named
+-- buffers (they are remade in the new type by the next forward) and a clearState() that
+-- empties them: what the distance modules (Euclidean, WeightedEuclidean, Cosine) share.
+function utils.scratchBuffers(cls, parent, buffers)
+   function cls:type(tname, tensorCache)
+      if tname then
+         for _, k in ipairs(buffers) do self[k] = nil end
+      end
+      return parent.type(self, tname, tensorCache)
+   end
+   function cls:clearState()
+      utils.clear(self, buffers)
+      return parent.clearState(self)
+   end
+end
+
 return utils
