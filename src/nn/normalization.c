@@ -9,20 +9,43 @@
 #define NN_LOOPS "normalization_loops.h"
 #include "float_loops.h"
 
-/* Contiguous copies of the input and gradOutput (views when they already are). */
-static int open2(dl_tensor *xc, const dl_tensor *x, dl_tensor *gc, const dl_tensor *g) {
-  if (nn_contiguous(xc, x) < 0) return -1;
-  dl_tensor_init(gc, x->dtype);
-  if (g && nn_contiguous(gc, g) < 0) {
-    dl_tensor_free(xc);
+/* The operands every normalization kernel opens: the input and the gradOutput as
+   contiguous data (views when they already are), the result resized contiguous to the
+   input's size, and the per-feature vectors in v (nn_vecs: stand-ins written back by
+   ops_close for those the kernel updates). */
+typedef struct {
+  dl_tensor xc, gc;
+  nn_vecs v;
+  int rc;
+  void *x, *g, *r;
+} norm_ops;
+
+/* 0 with o open (close it with ops_close), or -1 with nothing to close. gradOut and result
+   may be NULL. */
+static int ops_open(norm_ops *o, const char *fn, dl_tensor *result, const dl_tensor *in,
+                    const dl_tensor *gradOut) {
+  if (nn_contiguous(&o->xc, in) < 0) return -1;
+  dl_tensor_init(&o->gc, in->dtype);
+  if (gradOut && nn_contiguous(&o->gc, gradOut) < 0) {
+    dl_tensor_free(&o->xc);
     return -1;
   }
+  o->rc = result ? dl_tensor_resize_contig(fn, result, in->ndim, in->size) : 0;
+  nn_vecs_init(&o->v);
+  o->x = dl_tensor_data(&o->xc);
+  o->g = gradOut ? dl_tensor_data(&o->gc) : NULL;
+  o->r = result && o->rc == 0 ? dl_tensor_data(result) : NULL;
   return 0;
 }
 
-static void close2(dl_tensor *xc, dl_tensor *gc) {
-  dl_tensor_free(xc);
-  dl_tensor_free(gc);
+/* True when the result and every vector are in place: the loop may run. */
+static int ops_ready(const norm_ops *o) { return o->rc == 0 && o->v.rc == 0; }
+
+static int ops_close(norm_ops *o) {
+  int rc = nn_vecs_close(&o->v, o->rc);
+  dl_tensor_free(&o->xc);
+  dl_tensor_free(&o->gc);
+  return rc;
 }
 
 /* ---- batch normalization ---- */
@@ -61,25 +84,19 @@ int nn_batchnorm_forward(const char *fn, dl_tensor *out, const dl_tensor *in,
         dl_tensor_resize_contig(fn, save_invstd, 1, sz) < 0)
       return -1;
   }
-  dl_tensor xc, unused;
-  if (open2(&xc, in, &unused, NULL) < 0) return -1;
-  int rc = dl_tensor_resize_contig(fn, out, in->ndim, in->size);
-  nn_vecs v;
-  nn_vecs_init(&v);
-  void *w = nn_vecs_add(&v, weight, 0), *b = nn_vecs_add(&v, bias, 0);
-  void *rm = nn_vecs_add(&v, running_mean, 1), *rv = nn_vecs_add(&v, running_var, 1);
+  norm_ops o;
+  if (ops_open(&o, fn, out, in, NULL) < 0) return -1;
+  void *w = nn_vecs_add(&o.v, weight, 0), *b = nn_vecs_add(&o.v, bias, 0);
+  void *rm = nn_vecs_add(&o.v, running_mean, 1), *rv = nn_vecs_add(&o.v, running_var, 1);
   void *sm = train ? dl_tensor_data(save_mean) : NULL;
   void *si = train ? dl_tensor_data(save_invstd) : NULL;
-  if (rc == 0 && v.rc == 0) {
-    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
+  if (ops_ready(&o)) {
     if (dt == DL_FLOAT)
-      batchnorm_forward_float(y, rm, rv, sm, si, x, w, b, n, c, s, train, momentum, eps);
+      batchnorm_forward_float(o.r, rm, rv, sm, si, o.x, w, b, n, c, s, train, momentum, eps);
     else
-      batchnorm_forward_double(y, rm, rv, sm, si, x, w, b, n, c, s, train, momentum, eps);
+      batchnorm_forward_double(o.r, rm, rv, sm, si, o.x, w, b, n, c, s, train, momentum, eps);
   }
-  rc = nn_vecs_close(&v, rc);
-  close2(&xc, &unused);
-  return rc;
+  return ops_close(&o);
 }
 
 int nn_batchnorm_backward(const char *fn, dl_tensor *gradIn, dl_tensor *gradWeight,
@@ -103,25 +120,18 @@ int nn_batchnorm_backward(const char *fn, dl_tensor *gradIn, dl_tensor *gradWeig
   if (nn_check_vec(fn, train ? "save_mean" : "running_mean", mean, c, dt) < 0 ||
       nn_check_vec(fn, train ? "save_invstd" : "running_var", var, c, dt) < 0)
     return -1;
-  dl_tensor xc, gc;
-  if (open2(&xc, in, &gc, gradOut) < 0) return -1;
-  int rc = gradIn ? dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size) : 0;
-  nn_vecs v;
-  nn_vecs_init(&v);
-  void *w = nn_vecs_add(&v, weight, 0), *mv = nn_vecs_add(&v, mean, 0);
-  void *vv = nn_vecs_add(&v, var, 0);
-  void *gw = nn_vecs_add(&v, gradWeight, 1), *gb = nn_vecs_add(&v, gradBias, 1);
-  if (rc == 0 && v.rc == 0) {
-    void *gi = gradIn ? dl_tensor_data(gradIn) : NULL;
-    void *x = dl_tensor_data(&xc), *g = dl_tensor_data(&gc);
+  norm_ops o;
+  if (ops_open(&o, fn, gradIn, in, gradOut) < 0) return -1;
+  void *w = nn_vecs_add(&o.v, weight, 0), *mv = nn_vecs_add(&o.v, mean, 0);
+  void *vv = nn_vecs_add(&o.v, var, 0);
+  void *gw = nn_vecs_add(&o.v, gradWeight, 1), *gb = nn_vecs_add(&o.v, gradBias, 1);
+  if (ops_ready(&o)) {
     if (dt == DL_FLOAT)
-      batchnorm_backward_float(gi, gw, gb, x, g, w, mv, vv, n, c, s, train, scale, eps);
+      batchnorm_backward_float(o.r, gw, gb, o.x, o.g, w, mv, vv, n, c, s, train, scale, eps);
     else
-      batchnorm_backward_double(gi, gw, gb, x, g, w, mv, vv, n, c, s, train, scale, eps);
+      batchnorm_backward_double(o.r, gw, gb, o.x, o.g, w, mv, vv, n, c, s, train, scale, eps);
   }
-  rc = nn_vecs_close(&v, rc);
-  close2(&xc, &gc);
-  return rc;
+  return ops_close(&o);
 }
 
 /* ---- layer normalization ---- */
@@ -149,21 +159,15 @@ int nn_layernorm_forward(const char *fn, dl_tensor *out, const dl_tensor *in,
   if (dl_tensor_resize_contig(fn, save_mean, 1, sz) < 0 ||
       dl_tensor_resize_contig(fn, save_rstd, 1, sz) < 0)
     return -1;
-  dl_tensor xc, unused;
-  if (open2(&xc, in, &unused, NULL) < 0) return -1;
-  int rc = dl_tensor_resize_contig(fn, out, in->ndim, in->size);
-  nn_vecs v;
-  nn_vecs_init(&v);
-  void *w = nn_vecs_add(&v, weight, 0), *b = nn_vecs_add(&v, bias, 0);
-  if (rc == 0 && v.rc == 0) {
-    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
+  norm_ops o;
+  if (ops_open(&o, fn, out, in, NULL) < 0) return -1;
+  void *w = nn_vecs_add(&o.v, weight, 0), *b = nn_vecs_add(&o.v, bias, 0);
+  if (ops_ready(&o)) {
     void *sm = dl_tensor_data(save_mean), *sr = dl_tensor_data(save_rstd);
-    if (dt == DL_FLOAT) layernorm_forward_float(y, sm, sr, x, w, b, rows, d, eps);
-    else layernorm_forward_double(y, sm, sr, x, w, b, rows, d, eps);
+    if (dt == DL_FLOAT) layernorm_forward_float(o.r, sm, sr, o.x, w, b, rows, d, eps);
+    else layernorm_forward_double(o.r, sm, sr, o.x, w, b, rows, d, eps);
   }
-  rc = nn_vecs_close(&v, rc);
-  close2(&xc, &unused);
-  return rc;
+  return ops_close(&o);
 }
 
 int nn_layernorm_backward(const char *fn, dl_tensor *gradIn, dl_tensor *gradWeight,
@@ -182,23 +186,16 @@ int nn_layernorm_backward(const char *fn, dl_tensor *gradIn, dl_tensor *gradWeig
       nn_check_vec(fn, "save_mean", save_mean, rows, dt) < 0 ||
       nn_check_vec(fn, "save_rstd", save_rstd, rows, dt) < 0)
     return -1;
-  dl_tensor xc, gc;
-  if (open2(&xc, in, &gc, gradOut) < 0) return -1;
-  int rc = gradIn ? dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size) : 0;
-  nn_vecs v;
-  nn_vecs_init(&v);
-  void *w = nn_vecs_add(&v, weight, 0), *sm = nn_vecs_add(&v, save_mean, 0);
-  void *sr = nn_vecs_add(&v, save_rstd, 0);
-  void *gw = nn_vecs_add(&v, gradWeight, 1), *gb = nn_vecs_add(&v, gradBias, 1);
-  if (rc == 0 && v.rc == 0) {
-    void *gi = gradIn ? dl_tensor_data(gradIn) : NULL;
-    void *x = dl_tensor_data(&xc), *g = dl_tensor_data(&gc);
-    if (dt == DL_FLOAT) layernorm_backward_float(gi, gw, gb, x, g, w, sm, sr, rows, d, scale);
-    else layernorm_backward_double(gi, gw, gb, x, g, w, sm, sr, rows, d, scale);
+  norm_ops o;
+  if (ops_open(&o, fn, gradIn, in, gradOut) < 0) return -1;
+  void *w = nn_vecs_add(&o.v, weight, 0), *sm = nn_vecs_add(&o.v, save_mean, 0);
+  void *sr = nn_vecs_add(&o.v, save_rstd, 0);
+  void *gw = nn_vecs_add(&o.v, gradWeight, 1), *gb = nn_vecs_add(&o.v, gradBias, 1);
+  if (ops_ready(&o)) {
+    if (dt == DL_FLOAT) layernorm_backward_float(o.r, gw, gb, o.x, o.g, w, sm, sr, rows, d, scale);
+    else layernorm_backward_double(o.r, gw, gb, o.x, o.g, w, sm, sr, rows, d, scale);
   }
-  rc = nn_vecs_close(&v, rc);
-  close2(&xc, &gc);
-  return rc;
+  return ops_close(&o);
 }
 
 /* ---- Normalize ---- */
@@ -206,7 +203,7 @@ int nn_layernorm_backward(const char *fn, dl_tensor *gradIn, dl_tensor *gradWeig
 static int normalize_check(const char *fn, const dl_tensor *in, double p) {
   if (nn_check_float(fn, "input", in) < 0 || nn_check_ndim(fn, "input", in, 2, 2) < 0)
     return -1;
-  if (!(p >= 1) || isinf(p)) return dl_error("%s: p = %g, expected a finite p >= 1", fn, p);
+  if (!(p > 0)) return dl_error("%s: p = %g, expected p > 0 (math.huge: the max norm)", fn, p);
   return 0;
 }
 
@@ -219,13 +216,12 @@ int nn_normalize_forward(const char *fn, dl_tensor *out, dl_tensor *norm, const 
   if (dl_tensor_resize_contig(fn, out, 2, in->size) < 0 ||
       dl_tensor_resize_contig(fn, norm, 1, in->size) < 0)
     return -1;
-  dl_tensor xc, unused;
-  if (open2(&xc, in, &unused, NULL) < 0) return -1;
-  void *y = dl_tensor_data(out), *nm = dl_tensor_data(norm), *x = dl_tensor_data(&xc);
-  if (in->dtype == DL_FLOAT) normalize_forward_float(y, nm, x, rows, d, p, eps);
-  else normalize_forward_double(y, nm, x, rows, d, p, eps);
-  close2(&xc, &unused);
-  return 0;
+  norm_ops o;
+  if (ops_open(&o, fn, NULL, in, NULL) < 0) return -1;
+  void *y = dl_tensor_data(out), *nm = dl_tensor_data(norm);
+  if (in->dtype == DL_FLOAT) normalize_forward_float(y, nm, o.x, rows, d, p, eps);
+  else normalize_forward_double(y, nm, o.x, rows, d, p, eps);
+  return ops_close(&o);
 }
 
 int nn_normalize_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
@@ -237,17 +233,13 @@ int nn_normalize_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in
     return -1;
   int64_t rows = in->size[0], d = in->size[1];
   if (dl_tensor_resize_contig(fn, gradIn, 2, in->size) < 0) return -1;
-  dl_tensor xc, gc;
-  if (open2(&xc, in, &gc, gradOut) < 0) return -1;
-  nn_vecs v;
-  nn_vecs_init(&v);
-  void *nm = nn_vecs_add(&v, norm, 0);
-  if (v.rc == 0) {
-    void *gi = dl_tensor_data(gradIn), *x = dl_tensor_data(&xc), *g = dl_tensor_data(&gc);
-    if (in->dtype == DL_FLOAT) normalize_backward_float(gi, x, g, nm, rows, d, p);
-    else normalize_backward_double(gi, x, g, nm, rows, d, p);
+  norm_ops o;
+  if (ops_open(&o, fn, NULL, in, gradOut) < 0) return -1;
+  void *nm = nn_vecs_add(&o.v, norm, 0);
+  if (ops_ready(&o)) {
+    void *gi = dl_tensor_data(gradIn);
+    if (in->dtype == DL_FLOAT) normalize_backward_float(gi, o.x, o.g, nm, rows, d, p);
+    else normalize_backward_double(gi, o.x, o.g, nm, rows, d, p);
   }
-  int rc = nn_vecs_close(&v, 0);
-  close2(&xc, &gc);
-  return rc;
+  return ops_close(&o);
 }
