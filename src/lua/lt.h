@@ -80,6 +80,9 @@ int64_t lt_checkint(lua_State *L, int idx, const char *fn);
 int64_t lt_optint(lua_State *L, int idx, int64_t def, const char *fn);
 /* A number argument. */
 double lt_checknum(lua_State *L, int idx, const char *fn);
+/* True when the value at idx (absolute) is a number, or a string Lua reads as one, which
+   then replaces it: the elements of a table given to a constructor. */
+int lt_tablenumber(lua_State *L, int idx);
 /* Optional arguments: nil or absent gives def (NULL for a tensor). */
 double lt_optnum(lua_State *L, int idx, double def, const char *fn);
 int lt_optbool(lua_State *L, int idx, int def);

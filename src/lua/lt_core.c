@@ -207,6 +207,16 @@ double lt_checknum(lua_State *L, int idx, const char *fn) {
   return v;
 }
 
+int lt_tablenumber(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TNUMBER) return 1;
+  if (lua_type(L, idx) != LUA_TSTRING) return 0;
+  /* Torch7 read table elements with lua_tonumber, so {"1", "2.5"} made a tensor (csvigo
+     gives strings); the slot is replaced by the number so later reads see it */
+  if (lua_stringtonumber(L, lua_tostring(L, idx)) == 0) return 0;
+  lua_replace(L, idx);
+  return 1;
+}
+
 double lt_optnum(lua_State *L, int idx, double def, const char *fn) {
   return lua_isnoneornil(L, idx) ? def : lt_checknum(L, idx, fn);
 }

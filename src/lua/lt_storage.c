@@ -46,7 +46,7 @@ static void set_elem(lua_State *L, dl_storage *s, int64_t i, int vidx, const cha
 static void fill_from_table(lua_State *L, dl_storage *s, int idx, const char *fn) {
   for (int64_t i = 0; i < s->size; i++) {
     lua_geti(L, idx, i + 1);
-    if (lua_type(L, -1) != LUA_TNUMBER)
+    if (!lt_tablenumber(L, lua_gettop(L)))
       lt_error(L, "%s: element %lld of the table is %s, not a number", fn, (long long)i + 1,
                  luaL_typename(L, -1));
     set_elem(L, s, i, lua_gettop(L), fn);

@@ -75,7 +75,7 @@ static void table_fill(lua_State *L, int tidx, const dl_tensor *t, int dim, int6
     lua_geti(L, tidx, i);
     int top = lua_gettop(L);
     if (dim == t->ndim - 1) {
-      if (lua_type(L, top) != LUA_TNUMBER)
+      if (!lt_tablenumber(L, top))
         lt_error(L, "tensor: element %lld of dimension %d is %s, not a number", (long long)i,
                    dim + 1, luaL_typename(L, top));
       set_elem(L, t, t->offset + (*pos)++, top, "tensor");
