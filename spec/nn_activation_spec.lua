@@ -189,6 +189,29 @@ describe('nn transfer functions', function()
       near(flat(mf:forward(torch.FloatTensor({-800, 800, 0}))), {0, 800, 0}, 0)
    end)
 
+   it('Tanh and Sigmoid in float (fastmath.h) keep float precision', function()
+      -- x over [-20, 20] with tiny values too (tanh's small-x polynomial), against the
+      -- double rows (libm); relative error, Sigmoid where its value is a normal float
+      local xs = torch.linspace(-20, 20, 8001):totable()
+      for _, v in ipairs({1e-30, -1e-20, 1e-8, -3e-5, 0.6249, 0.6251, -0.625}) do xs[#xs + 1] = v end
+      local xd = torch.DoubleTensor(xs):float():double()
+      for _, case in ipairs({{'Tanh', 2e-7 * 4}, {'Sigmoid', 2e-7 * 4}}) do
+         local yd = nn[case[1]]():double():forward(xd):clone()
+         local yf = nn[case[1]]():float():forward(xd:float()):double()
+         local worst = 0
+         for i = 1, xd:size(1) do
+            if math.abs(yd[i]) > 1e-37 then
+               worst = math.max(worst, math.abs(yf[i] - yd[i]) / math.abs(yd[i]))
+            end
+         end
+         assert.is_true(worst < case[2], case[1] .. ' float relative error ' .. worst)
+      end
+      local t = nn.Tanh():float():forward(torch.FloatTensor({0 / 0, 1 / 0, -1 / 0}))
+      assert.is_true(t[1] ~= t[1])
+      near(flat(t:narrow(1, 2, 2)), {1, -1}, 0)
+      near(flat(nn.Sigmoid():float():forward(torch.FloatTensor({-200, 200}))), {0, 1}, 1e-37)
+   end)
+
    it('stable at extreme inputs', function()
       local x = torch.DoubleTensor({-800, 800})
       near(flat(nn.Sigmoid():double():forward(x)), {0, 1}, 0)

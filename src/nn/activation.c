@@ -22,19 +22,21 @@
 #define SQRT1_2 0.70710678118654752440 /* 1/sqrt(2) */
 #define INV_SQRT_2PI 0.39894228040143267794
 
-/* GELU's normal CDF and exp: fastmath.h's in float (the loops vectorise; relative error
-   within a few 1e-7), libm's in double. */
+/* The normal CDF, exp and tanh of GELU, Sigmoid and Tanh: fastmath.h's in float (the
+   loops vectorise; within a few float ulps), libm's in double. */
 static inline double phi_double(double x) { return 0.5 * erfc(-x * SQRT1_2); }
 static inline double exp_double(double x) { return exp(x); }
+static inline double tanh_double(double x) { return tanh(x); }
 #define PHI(x) _Generic((x), float: nn_fast_phif, default: phi_double)(x)
 #define EXPF(x) _Generic((x), float: nn_fast_expf, default: exp_double)(x)
+#define TANHF(x) _Generic((x), float: nn_fast_tanhf_exact, default: tanh_double)(x)
 
 /* The elementwise kinds: X(kind, name, forward, backward). The forward reads x, the
    backward g (gradOutput), x (input) and y (output); both read the parameters a and b as
    p0 and p1. */
 #define NN_ELEMENTWISE(X)                                                                 \
-  X(NN_TANH, Tanh, tanh(x), g * (1 - y * y))                                              \
-  X(NN_SIGMOID, Sigmoid, 1 / (1 + exp(-x)), g * y * (1 - y))                              \
+  X(NN_TANH, Tanh, TANHF(x), g * (1 - y * y))                                             \
+  X(NN_SIGMOID, Sigmoid, 1 / (1 + EXPF(-x)), g * y * (1 - y))                             \
   X(NN_HARDTANH, HardTanh, x < p0 ? p0 : (x > p1 ? p1 : x), (x <= p0 || x >= p1) ? 0 : g) \
   X(NN_RELU6, ReLU6, x < 0 ? 0 : (x > 6 ? 6 : x), (x <= 0 || x >= 6) ? 0 : g)             \
   X(NN_THRESHOLD, Threshold, x > p0 ? x : p1, x > p0 ? g : 0)                             \
