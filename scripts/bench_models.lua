@@ -32,13 +32,11 @@ local x = torch._io.readIDX(dir .. '/train-images-idx3-ubyte.gz', 'float', 1 / 2
 local y = torch._io.readIDX(dir .. '/train-labels-idx1-ubyte.gz', 'long'):add(1)
 ntrain, ninfer = math.min(ntrain, x:size(1)), math.min(ninfer, x:size(1))
 
+local models = dofile((debug.getinfo(1, 'S').source:match('^@(.*/)') or './') .. 'fmnist_models.lua')
 local model
 if which == 'mlp' then
   x = x:view(-1, 784)
-  model = nn.Sequential()
-    :add(nn.Linear(784, 256)):add(nn.ReLU())
-    :add(nn.Linear(256, 128)):add(nn.ReLU())
-    :add(nn.Linear(128, 10))
+  model = models.mlp(10)
 else
   if not (nn.SpatialConvolution and nn.SpatialMaxPooling) then
     print('cnn_train -'); print('cnn_infer -'); print('peak_rss_kb -')
@@ -46,14 +44,7 @@ else
     return
   end
   x = x:view(-1, 1, 28, 28)
-  model = nn.Sequential()
-    :add(nn.SpatialConvolution(1, 32, 3, 3, 1, 1, 1, 1)):add(nn.ReLU())
-    :add(nn.SpatialMaxPooling(2, 2, 2, 2))
-    :add(nn.SpatialConvolution(32, 64, 3, 3, 1, 1, 1, 1)):add(nn.ReLU())
-    :add(nn.SpatialMaxPooling(2, 2, 2, 2))
-    :add(nn.Flatten and nn.Flatten() or nn.View(-1):setNumInputDims(3))
-    :add(nn.Linear(3136, 128)):add(nn.ReLU())
-    :add(nn.Linear(128, 10))
+  model = models.cnn(10)
 end
 -- the data needs no gradient, so the first layer skips computing one (as PyTorch does
 -- for inputs that do not require grad)

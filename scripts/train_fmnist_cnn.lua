@@ -7,6 +7,7 @@ require 'torch'
 require 'nn'
 require 'optim'
 require 'dl'
+local models = dofile((debug.getinfo(1, 'S').source:match('^@(.*/)') or './') .. 'fmnist_models.lua')
 
 local cmd = torch.CmdLine()
 cmd:text('Train a two-convolution network on Fashion-MNIST.')
@@ -33,14 +34,7 @@ local mean, std = dl.augment.channelStats(train.x)
 dl.augment.normalize(train.x, mean, std)
 dl.augment.normalize(test.x, mean, std)
 
-local model = nn.Sequential()
-  :add(nn.SpatialConvolution(1, 32, 3, 3, 1, 1, 1, 1)):add(nn.ReLU())
-  :add(nn.SpatialMaxPooling(2, 2, 2, 2))
-  :add(nn.SpatialConvolution(32, 64, 3, 3, 1, 1, 1, 1)):add(nn.ReLU())
-  :add(nn.SpatialMaxPooling(2, 2, 2, 2))
-  :add(nn.Flatten and nn.Flatten() or nn.View(-1):setNumInputDims(3))
-  :add(nn.Linear(3136, 128)):add(nn.ReLU())
-  :add(nn.Linear(128, #classes))
+local model = models.cnn(#classes)
 local criterion = nn.CrossEntropyCriterion()
 print(model)
 print(dl.summary(model, 1, 28, 28))

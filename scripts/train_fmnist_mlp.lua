@@ -4,6 +4,7 @@ require 'torch'
 require 'nn'
 require 'optim'
 require 'dl'
+local models = dofile((debug.getinfo(1, 'S').source:match('^@(.*/)') or './') .. 'fmnist_models.lua')
 
 local cmd = torch.CmdLine()
 cmd:text('Train a 784-256-128-10 multilayer perceptron on Fashion-MNIST.')
@@ -24,10 +25,7 @@ local train, test, classes = dl.datasets.fashionMNIST(opt.data)
 -- the MLP sees each image as a row of 784 pixels
 local Xtrain, Xtest = train.x:view(-1, 784), test.x:view(-1, 784)
 
-local model = nn.Sequential()
-  :add(nn.Linear(784, 256)):add(nn.ReLU())
-  :add(nn.Linear(256, 128)):add(nn.ReLU())
-  :add(nn.Linear(128, #classes))
+local model = models.mlp(#classes)
 local criterion = nn.CrossEntropyCriterion()
 print(model)
 print(dl.summary(model, 784))
