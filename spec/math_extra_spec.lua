@@ -452,7 +452,7 @@ describe('serializeToStorage and deserializeFromStorage', function()
 
   it('refuses bad modes, storages and bytes with the function\'s name', function()
     raises_here(function() torch.serializeToStorage({}, 'b99') end, "serializeToStorage: argument 2: mode 'b99'")
-    raises_here(function() torch.serializeToStorage(print) end, 'serializeToStorage: writeObject: functions cannot be saved')
+    raises_here(function() torch.serializeToStorage(print) end, 'serializeToStorage: writeObject: a C function cannot be saved')
     raises_here(function() torch.deserializeFromStorage('abc') end,
       'deserializeFromStorage: argument 1: expected a torch.ByteStorage, got string')
     raises_here(function() torch.deserializeFromStorage(torch.ByteStorage(3)) end,

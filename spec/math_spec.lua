@@ -340,9 +340,10 @@ describe('comparisons', function()
     near(torch.eq(torch.Tensor({{1}, {2}}), torch.Tensor({1, 2, 3})), {{1, 0, 0}, {0, 1, 0}})
   end)
 
-  it('wants a ByteTensor result', function()
-    fails('lt: the result is a torch.FloatTensor, expected a torch.ByteTensor', function()
-      return torch.lt(torch.FloatTensor(2), torch.FloatTensor(2), 1) end)
+  it('wants a ByteTensor result, or one of the operands\' type (Torch7)', function()
+    near(torch.lt(torch.FloatTensor(2), torch.FloatTensor({0, 2}), 1), {1, 0})
+    fails('lt: the result is a torch.DoubleTensor, expected a torch.ByteTensor', function()
+      return torch.lt(torch.DoubleTensor(2), torch.FloatTensor(2), 1) end)
   end)
 end)
 

@@ -378,7 +378,7 @@ describe('constructors called wrongly', function()
       SpatialDropout = function() return nn.SpatialDropout(1.5) end,
       BatchNormalization = function() return nn.BatchNormalization(0) end,
       LayerNorm = function() return nn.LayerNorm(0) end,
-      Normalize = function() return nn.Normalize(0.5) end,
+      Normalize = function() return nn.Normalize(0) end, -- Torch7 takes any p > 0
       Euclidean = function() return nn.Euclidean(0, 2) end,
       Cosine = function() return nn.Cosine(3, 0) end,
       Concat = function() return nn.Concat('x') end,

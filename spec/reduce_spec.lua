@@ -284,8 +284,11 @@ describe('sorting', function()
     v, i = x:median(1)
     assert.are.same({{2, 1, 3, 1}}, v:totable())
     assert.are.same({{2, 1, 1, 1}}, i:totable())
-    assert.are.equal(2, x:median())    -- 4th smallest of 8
-    assert.are.equal(3, torch.LongTensor({5, 3, 1}):median())
+    v, i = x:median()                  -- Torch7: along the last dimension
+    assert.are.same({{1}, {2}}, v:totable())
+    assert.are.same({{4}, {2}}, i:totable())
+    assert.are.equal(2, x:medianall())    -- 4th smallest of 8
+    assert.are.equal(3, torch.LongTensor({5, 3, 1}):medianall())
     v, i = x:mode()
     assert.are.same({{1}, {2}}, v:totable())
     assert.are.same({{4}, {2}}, i:totable())

@@ -161,7 +161,10 @@ describe('views', function()
     assert.are.same({3, 2}, x:squeeze():size():totable())
     assert.are.same({3, 1, 2}, x:squeeze(1):size():totable())
     assert.are.same({1, 3, 1, 2}, x:squeeze(2):size():totable())
-    assert.are.same({1}, torch.Tensor(1, 1):squeeze():size():totable())
+    -- Torch7: a one-element result is the number
+    assert.are.equal(7, torch.Tensor(1, 1):fill(7):squeeze())
+    assert.are.equal(7, torch.Tensor(1):fill(7):squeeze(1))
+    assert.are.same({1}, torch.Tensor(1, 1):fill(7):squeeze(1):size():totable())
     assert.are.same({3, 1}, torch.Tensor(3):unsqueeze(2):size():totable())
     assert.are.same({1, 3}, torch.Tensor(3):unsqueeze(1):size():totable())
     -- size 1 would claim an element the empty tensor does not have

@@ -46,8 +46,14 @@ static void test_normalize(void) {
   CHECK(nn_normalize_forward("nn.Normalize", &o, &n, &v, 2, 0) == 0);
   CHECK_NEAR(at(&o, 0), 0.6, 1e-12);
   CHECK_NEAR(at(&n, 0), 5, 1e-12);
-  CHECK(nn_normalize_forward("nn.Normalize", &o, &n, &v, 0.5, 0) == -1);
-  CHECK(strstr(dl_errmsg(), "nn.Normalize: p = 0.5, expected a finite p >= 1") != NULL);
+  /* p = 0.5: (sqrt 3 + sqrt 4)^2 = 13.928...; the max norm: 4 */
+  CHECK(nn_normalize_forward("nn.Normalize", &o, &n, &v, 0.5, 0) == 0);
+  CHECK_NEAR(at(&n, 0), pow(sqrt(3.0) + 2, 2), 1e-12);
+  CHECK(nn_normalize_forward("nn.Normalize", &o, &n, &v, INFINITY, 0) == 0);
+  CHECK_NEAR(at(&n, 0), 4, 1e-12);
+  CHECK_NEAR(at(&o, 0), 0.75, 1e-12);
+  CHECK(nn_normalize_forward("nn.Normalize", &o, &n, &v, 0, 0) == -1);
+  CHECK(strstr(dl_errmsg(), "nn.Normalize: p = 0, expected p > 0") != NULL);
   dl_tensor_free(&o), dl_tensor_free(&n), dl_tensor_free(&v);
 }
 

@@ -124,8 +124,71 @@ static void test_large(void) {
   dl_tensor_free(&r);
 }
 
+/* Torch7's same-count rule: 2x3 with 6 in row-major order, the result shaped as the first
+   operand, a dl_warn naming both sizes; a strided operand read in its row-major order;
+   other counts still an error. */
+static void test_same_count(void) {
+  dl_tensor a, b, r;
+  int64_t s23[2] = {2, 3}, s6[1] = {6};
+  dl_tensor_new(&a, DL_DOUBLE, 2, s23);
+  dl_tensor_new(&b, DL_DOUBLE, 1, s6);
+  dl_tensor_init(&r, DL_DOUBLE);
+  fill_seq(&a, 1);  /* 1 2 3 / 4 5 6 */
+  fill_seq(&b, 10); /* 10 .. 15 */
+  (void)dl_takewarning();
+  CHECK(op_pw_binary("cmul", &r, &a, &b, OP_B_cmul, 0) == 0);
+  CHECK(r.ndim == 2 && r.size[0] == 2 && r.size[1] == 3);
+  CHECK_NEAR(at2(&r, 0, 0), 10, 0);
+  CHECK_NEAR(at2(&r, 1, 2), 6 * 15, 0);
+  const char *w = dl_takewarning();
+  CHECK(w && strstr(w, "cmul: sizes 2x3 and 6 do not broadcast but have the same number of "
+                       "elements (6): paired in row-major order"));
+  CHECK(dl_takewarning() == NULL); /* taken once */
+  /* a^T (3x2: 1 4 / 2 5 / 3 6) with b: its row-major order is 1 4 2 5 3 6 */
+  dl_tensor at;
+  dl_tensor_init(&at, DL_DOUBLE);
+  dl_tensor_set(&at, &a);
+  dl_tensor_transpose(&at, 0, 1);
+  CHECK(op_pw_binary(NULL, &r, &b, &at, OP_B_add, 1) == 0);
+  CHECK(r.ndim == 1 && r.size[0] == 6);
+  double want[6] = {11, 15, 14, 18, 17, 21};
+  for (int i = 0; i < 6; i++) CHECK_NEAR(((double *)dl_tensor_data(&r))[i], want[i], 0);
+  /* broadcasting shapes are not paired; other counts are refused */
+  int64_t s5[1] = {5};
+  dl_tensor c;
+  dl_tensor_new(&c, DL_DOUBLE, 1, s5);
+  CHECK(op_pw_binary(NULL, &r, &a, &c, OP_B_add, 1) < 0);
+  CHECK(strstr(dl_errmsg(), "add: sizes 2x3 and 5"));
+  dl_tensor_free(&c);
+  dl_tensor_free(&at);
+  dl_tensor_free(&a);
+  dl_tensor_free(&b);
+  dl_tensor_free(&r);
+}
+
+/* Comparisons into a result of the operands' type give 0.0 and 1.0 (Torch7). */
+static void test_compare_into_type(void) {
+  dl_tensor a, r;
+  int64_t s3[1] = {3};
+  dl_tensor_new(&a, DL_DOUBLE, 1, s3);
+  dl_tensor_init(&r, DL_DOUBLE);
+  fill_seq(&a, 1); /* 1 2 3 */
+  CHECK(op_pw_unary(NULL, &r, &a, OP_U_gt, 1.5, 0) == 0);
+  CHECK(r.dtype == DL_DOUBLE && r.size[0] == 3);
+  CHECK(((double *)dl_tensor_data(&r))[0] == 0 && ((double *)dl_tensor_data(&r))[2] == 1);
+  dl_tensor f;
+  dl_tensor_init(&f, DL_FLOAT);
+  CHECK(op_pw_unary(NULL, &f, &a, OP_U_gt, 1.5, 0) < 0);
+  CHECK(strstr(dl_errmsg(), "the result is a torch.FloatTensor, expected a torch.ByteTensor"));
+  dl_tensor_free(&f);
+  dl_tensor_free(&a);
+  dl_tensor_free(&r);
+}
+
 int main(void) {
   test_broadcast_add();
+  test_same_count();
+  test_compare_into_type();
   test_long();
   test_float_math();
   test_large();

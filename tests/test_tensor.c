@@ -226,7 +226,30 @@ static void test_errors(void) {
   dl_tensor_free(&t);
 }
 
+/* A storage view shares the elements of its base, keeps the base alive, and neither can
+   be resized while it lives. */
+static void test_storage_view(void) {
+  dl_storage *base = dl_storage_new(DL_LONG, 3);
+  int64_t *d = base->data;
+  d[0] = 3, d[1] = 4, d[2] = 5;
+  dl_storage *v = dl_storage_view(base, 1, 2);
+  CHECK(v && v->size == 2 && ((int64_t *)v->data)[0] == 4);
+  ((int64_t *)v->data)[0] = 13;
+  CHECK(d[1] == 13);
+  CHECK(dl_storage_resize(base, 10) < 0 && strstr(dl_errmsg(), "1 storage views point into it"));
+  CHECK(dl_storage_resize(v, 1) < 0 && strstr(dl_errmsg(), "a view of another storage"));
+  CHECK(dl_storage_view(base, 2, 2) == NULL && strstr(dl_errmsg(), "elements 3 to 4 out of range"));
+  dl_storage_release(base); /* the view still holds it */
+  CHECK(((int64_t *)v->data)[1] == 5);
+  dl_storage *keep = v->base;
+  dl_storage_retain(keep);
+  dl_storage_release(v);
+  CHECK(keep->nviews == 0 && dl_storage_resize(keep, 10) == 0);
+  dl_storage_release(keep);
+}
+
 int main(void) {
+  test_storage_view();
   test_resize_and_views();
   test_view_strides();
   test_copy_and_fill();

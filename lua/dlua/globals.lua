@@ -42,3 +42,12 @@ mt.__index = function(t, k)
 end
 
 return {lazy = lazy, optional = optional}
+-- include(file): Torch7's global, dofile of file in the directory of the file calling it
+-- (how packages written for th load their parts: include('Layer.lua') in init.lua).
+-- Not a tail call, so that paths.dofile finds the caller three levels up.
+if rawget(_G, 'include') == nil then
+   rawset(_G, 'include', function(file, depth)
+      require('paths').dofile(file, 3 + (depth or 0))
+   end)
+end
+

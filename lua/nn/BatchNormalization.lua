@@ -1,7 +1,9 @@
 -- nn.BatchNormalization(nOutput [, eps = 1e-5 [, momentum = 0.1 [, affine = true]]]):
 -- for a batch N x nOutput, normalizes each feature by the batch's mean and variance in
 -- training (and moves running_mean / running_var by momentum), by the running statistics
--- in evaluation; then scales by weight and shifts by bias (learnable when affine).
+-- in evaluation; then scales by weight and shifts by bias (learnable when affine). A
+-- single sample (a vector of nOutput, or a 1 x nOutput batch) is normalized by the
+-- running statistics, in training too, as Torch7.
 local nn = require 'nn'
 local K = torch._nn
 
@@ -46,25 +48,45 @@ function BN:_check(input)
       local expect = self.nDim == 2 and ('N x ' .. n) or ('N x ' .. n .. ' x H x W')
       self:_error('input of size %s, expected %s', nn.utils.sizestr(input), expect)
    end
-   if self.train and input:size(1) * (input:nElement() // (input:size(1) * n)) < 2 then
+   local perPlane = input:nElement() // (input:size(1) * n)
+   if self:_batchStats(input) and input:size(1) * perPlane < 2 then
       self:_error('a batch of size %s gives no variance in training mode '
                   .. '(use evaluate() for single samples)', nn.utils.sizestr(input))
    end
 end
 
+-- Whether the batch's own statistics are used (and the running ones updated): in
+-- training, except for a batch of one sample, which Torch7 normalizes by the running
+-- statistics without updating them (it has no variance).
+function BN:_batchStats(x)
+   return self.train ~= false and not (self.nDim == 2 and x:size(1) == 1)
+end
+
+-- A single sample of nOutput features (1D) is a batch of one, as Torch7 allows.
+local function asBatch(self, t)
+   if self.nDim == 2 and torch.isTensor(t) and t:dim() == 1 then
+      return t:view(1, t:size(1)), true
+   end
+   return t, false
+end
+
 function BN:updateOutput(input)
-   self:_check(input)
-   K.batchnorm_forward(self.output, input, self.weight, self.bias, self.running_mean,
-                       self.running_var, self.save_mean, self.save_std, self.train ~= false,
+   local x, single = asBatch(self, input)
+   self:_check(x)
+   K.batchnorm_forward(self.output, x, self.weight, self.bias, self.running_mean,
+                       self.running_var, self.save_mean, self.save_std, self:_batchStats(x),
                        self.momentum, self.eps)
+   if single then self.output:resize(input:size(1)) end
    return self.output
 end
 
 function BN:_backward(input, gradOutput, scale, gradInput, gradWeight, gradBias)
-   self:_check(input)
-   K.batchnorm_backward(gradInput, gradWeight, gradBias, input, gradOutput, self.weight,
-                        self.running_mean, self.running_var, self.save_mean, self.save_std,
-                        self.train ~= false, scale, self.eps)
+   local x, single = asBatch(self, input)
+   self:_check(x)
+   K.batchnorm_backward(gradInput, gradWeight, gradBias, x, (asBatch(self, gradOutput)),
+                        self.weight, self.running_mean, self.running_var, self.save_mean,
+                        self.save_std, self:_batchStats(x), scale, self.eps)
+   if single and gradInput then self.gradInput:resize(input:size(1)) end
    return self.gradInput
 end
 

@@ -36,7 +36,7 @@ function CMaxTable:updateOutput(input)
 end
 
 function CMaxTable:_backward(input, gradOutput, where)
-   nn.utils.checkGradOutput(self, gradOutput, input[1])
+   nn.utils.checkGradOutput(self, gradOutput, input[1], true)
    for i = 1, #input do
       self.gradInput[i] = self.gradInput[i] or input[i].new()
       self.gradInput[i]:resizeAs(input[i]):copy(gradOutput):maskedFill(where:ne(i), 0)

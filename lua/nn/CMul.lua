@@ -1,6 +1,7 @@
 -- nn.CMul(size): output = input * w elementwise, with a learnable w of the given size
 -- (CMul(5), CMul(3, 4), CMul(torch.LongStorage{3, 4})). A batch (one more leading
--- dimension, or N times as many elements) multiplies every sample by w.
+-- dimension, or N times as many elements) multiplies every sample by w; a w with as many
+-- dimensions as the input and sizes of 1 is expanded along them (Torch7's expandAs).
 local nn = require 'nn'
 local K = torch._nn
 
@@ -34,6 +35,7 @@ end
 function CMul:_batchsize(input)
    local n = self.weight:nElement()
    if input:nElement() == n then return 1 end
+   if nn.utils.broadcastsTo(self.weight, input) then return nil end -- expanded (Torch7)
    if input:dim() < 2 or input:nElement() ~= input:size(1) * n then
       self:_error('input of size %s, expected %d elements per sample (weight %s)',
                   nn.utils.sizestr(input), n, nn.utils.sizestr(self.weight))
@@ -48,6 +50,10 @@ end
 
 function CMul:updateOutput(input)
    local bs = self:_batchsize(input)
+   if bs == nil then
+      torch.cmul(self.output:resizeAs(input), input, self.weight)
+      return self.output
+   end
    local x = input:contiguous():view(bs, -1)
    self.output:resizeAs(input)
    K.mask_scale(self.output:view(bs, -1), x, self:_expanded(input, bs), 1)
@@ -56,7 +62,12 @@ end
 
 function CMul:updateGradInput(input, gradOutput)
    local bs = self:_batchsize(input)
+   nn.utils.checkGradOutput(self, gradOutput, input)
    self.gradInput:resizeAs(input)
+   if bs == nil then
+      torch.cmul(self.gradInput, gradOutput, self.weight)
+      return self.gradInput
+   end
    K.mask_scale(self.gradInput:view(bs, -1), gradOutput:contiguous():view(bs, -1),
                 self:_expanded(input, bs), 1)
    return self.gradInput
@@ -64,6 +75,11 @@ end
 
 function CMul:accGradParameters(input, gradOutput, scale)
    local bs = self:_batchsize(input)
+   if bs == nil then
+      torch.cmul(self._buffer:resizeAs(input), input, gradOutput)
+      self.gradWeight:add(scale or 1, nn.utils.sumToSize(self, self._buffer, self.weight))
+      return
+   end
    self._buffer:resize(bs, self.weight:nElement())
    K.mask_scale(self._buffer, input:contiguous():view(bs, -1), gradOutput:contiguous():view(bs, -1), 1)
    if self._ones:nElement() ~= bs then self._ones:resize(bs):fill(1) end

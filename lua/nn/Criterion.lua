@@ -5,6 +5,7 @@ require 'nn.Module'
 local utils = nn.utils
 
 local Criterion = torch.class('nn.Criterion')
+Criterion.__initargs = utils.integralArgs -- as nn.Module's
 
 function Criterion:__init()
    self.gradInput = torch.Tensor()

@@ -13,14 +13,23 @@ function CrossEntropyCriterion:__init(weights, sizeAverage, ignoreIndex)
    self.lsm = nn.LogSoftMax()
    self.nll = nn.ClassNLLCriterion(weights, sizeAverage, ignoreIndex)
    self.sizeAverage = self.nll.sizeAverage
+   self.oldSizeAverage = self.sizeAverage
+end
+
+-- The sizeAverage in force: this criterion's when it was changed since the last call
+-- (it then reaches self.nll), else self.nll's, which Torch7 programs also set directly.
+function CrossEntropyCriterion:_sizeAverage()
+   if self.sizeAverage ~= self.oldSizeAverage then self.nll.sizeAverage = self.sizeAverage end
+   self.oldSizeAverage = self.sizeAverage
+   return self.nll.sizeAverage
 end
 
 function CrossEntropyCriterion:updateOutput(input, target)
    local nll = self.nll
-   nll.sizeAverage = self.sizeAverage -- users set it on this criterion
+   local sizeAverage = self:_sizeAverage()
    self.lsm:updateOutput(input)
    nll.output, nll.totalWeight = K.classnll_forward(self.lsm.output, target, nll.weights,
-                                                    self.sizeAverage, nll.ignoreIndex)
+                                                    sizeAverage, nll.ignoreIndex)
    self.output = nll.output
    return self.output
 end
@@ -33,8 +42,8 @@ function CrossEntropyCriterion:updateGradInput(input, target)
       self:_error('input %s of size %s, expected the %s of size %s of the last forward',
                   torch.type(input), nn.utils.sizestr(input), lp:type(), nn.utils.sizestr(lp))
    end
-   nll.sizeAverage = self.sizeAverage
-   K.classnll_backward(nll.gradInput, lp, target, nll.weights, self.sizeAverage, nll.ignoreIndex)
+   K.classnll_backward(nll.gradInput, lp, target, nll.weights, self:_sizeAverage(),
+                       nll.ignoreIndex)
    self.lsm:updateGradInput(input, nll.gradInput)
    self.gradInput:set(self.lsm.gradInput)
    return self.gradInput

@@ -1,5 +1,6 @@
 -- nn.FlattenTable(): a nested table of tensors into a flat table, depth first
--- ({x1, {x2, {x3}}} -> {x1, x2, x3}); gradInput gets the nested shape back.
+-- ({x1, {x2, {x3}}} -> {x1, x2, x3}); gradInput gets the nested shape back. The output
+-- table is rebuilt only when the input's structure or tensors change (Torch7).
 local nn = require 'nn'
 
 local FlattenTable, parent = torch.class('nn.FlattenTable', 'nn.Module')
@@ -22,6 +23,19 @@ local function flatten(output, input)
    return #output
 end
 
+-- True when output and map still describe input: the same structure and the same
+-- tensors at the mapped places (then the tables are kept, as Torch7 keeps them).
+local function unchanged(output, input, map)
+   if torch.type(input) == 'table' then
+      if type(map) ~= 'table' or #map ~= #input then return false end
+      for i = 1, #input do
+         if not unchanged(output, input[i], map[i]) then return false end
+      end
+      return true
+   end
+   return math.type(map) == 'integer' and output[map] == input
+end
+
 local function inverseFlatten(gradOutput, map)
    if type(map) == 'table' then
       local gradInput = {}
@@ -35,8 +49,10 @@ function FlattenTable:updateOutput(input)
    if type(input) ~= 'table' then
       self:_error('expected a table input, got %s', torch.type(input))
    end
-   self.output = {}
-   self.input_map = flatten(self.output, input)
+   if not unchanged(self.output, input, self.input_map) then
+      self.output = {}
+      self.input_map = flatten(self.output, input)
+   end
    return self.output
 end
 

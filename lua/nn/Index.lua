@@ -48,6 +48,14 @@ function Index:updateGradInput(input, gradOutput)
    local size = t:size():totable()
    size[self.dimension] = idx:size(1)
    nn.utils.checkGradOutput(self, gradOutput, size)
+   -- clearState (or :type) may have left a plain tensor: the gradient is a pair again
+   if torch.isTensor(self.gradInput) or type(self.gradInput) ~= 'table' then
+      self.gradInput = {t.new(), torch.LongTensor()}
+   end
+   if torch.type(self.gradInput[1]) ~= torch.type(t) then self.gradInput[1] = t.new() end
+   if torch.type(self.gradInput[2]) ~= 'torch.LongTensor' then
+      self.gradInput[2] = torch.LongTensor()
+   end
    local gi = self.gradInput[1]
    gi:resizeAs(t):zero()
    for i = 1, idx:size(1) do

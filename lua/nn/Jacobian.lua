@@ -257,4 +257,50 @@ function Jacobian.testIO(module, input, minval, maxval)
    return leafdiff(fo, loaded.output), leafdiff(bo, loaded.gradInput)
 end
 
+-- testAllUpdate(module, input, weight, gradWeight): the four ways a parameter named
+-- `weight` (with gradient `gradWeight`) can be updated must agree. From a copy of the
+-- weight w and a step lr drawn in [0.1, 1], with one random gradOutput g:
+--   accGradParameters then updateParameters(lr) gives w - lr * dw;
+--   accUpdateGradParameters(input, g, lr) gives the same weight;
+--   two clones sharing the weight, each doing accGradParameters + updateParameters,
+--   or each doing accUpdateGradParameters, give w - 2 * lr * dw in both.
+-- Returns a table of the four errors (norms of the differences), keyed by case.
+function Jacobian.testAllUpdate(module, input, weight, gradWeight)
+   local lr = torch.uniform(0.1, 1)
+   local errors = {}
+   local function run(m, g, how)
+      m:forward(input)
+      if how == 'acc' then m:zeroGradParameters() end
+      m:updateGradInput(input, g)
+      if how == 'acc' then
+         m:accGradParameters(input, g)
+         m:updateParameters(lr)
+      else
+         m:accUpdateGradParameters(input, g, lr)
+      end
+   end
+   local w0 = module[weight]:clone()
+   local ref = module:clone()
+   ref:forward(input)
+   local g = torch.rand(ref.output:size()):typeAs(ref.output)
+   run(ref, g, 'acc')
+   local dw = ref[gradWeight]
+   errors.accGradParameters = (w0 - dw * lr - ref[weight]):norm()
+
+   local upd = module:clone()
+   run(upd, g, 'update')
+   errors.accUpdateGradParameters = (upd[weight] - ref[weight]):norm()
+
+   for _, how in ipairs({'acc', 'update'}) do
+      local a, b = module:clone(), module:clone()
+      b:share(a, weight)
+      run(a, g, how)
+      run(b, g, how)
+      local want = w0 - dw * (2 * lr)
+      local key = (how == 'acc' and 'accGradParameters' or 'accUpdateGradParameters') .. ' [shared]'
+      errors[key] = (want - a[weight]):norm() + (want - b[weight]):norm()
+   end
+   return errors
+end
+
 return Jacobian

@@ -4,6 +4,10 @@ local utils = nn.utils
 
 local Module = torch.class('nn.Module')
 
+-- Sizes given as integral floats (nn.Linear(3072, 3072 / 2)) reach every module's
+-- __init as integers (utils.integralArgs).
+Module.__initargs = utils.integralArgs
+
 function Module:__init()
    self.gradInput = torch.Tensor()
    self.output = torch.Tensor()

@@ -1,16 +1,18 @@
--- nn.MulConstant(c [, inplace]): output = c * input. In place, the input is scaled (and
--- restored by backward).
+-- nn.MulConstant(c [, inplace]): output = c * input. c is a number, or a one-element
+-- tensor taken as its value (Torch7's torch.randn(1):squeeze() is a number). In place,
+-- the input is scaled (and restored by backward).
 local nn = require 'nn'
+require 'nn.AddConstant'
 local K = torch._nn
 
 local MulConstant, parent = torch.class('nn.MulConstant', 'nn.Module')
 
 function MulConstant:__init(constant_scalar, ip)
    parent.__init(self)
-   if type(constant_scalar) ~= 'number' then
-      self:_error('expected a number, got %s', torch.type(constant_scalar))
+   self.constant_scalar = nn.AddConstant._constant(self, constant_scalar, false)
+   if ip ~= nil and type(ip) ~= 'boolean' then
+      self:_error('inplace must be a boolean, got %s', torch.type(ip))
    end
-   self.constant_scalar = constant_scalar
    self.inplace = ip or false
 end
 

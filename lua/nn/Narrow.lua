@@ -1,7 +1,7 @@
 -- nn.Narrow(dimension, offset [, length = 1]): output = a copy of
--- input:narrow(dimension, offset, length). A negative dimension or offset counts from
--- the end; a negative length leaves that many-minus-one elements out at the end (-1: to
--- the end).
+-- input:narrow(dimension, offset, length). A negative dimension counts from the end; a
+-- negative length leaves that many-minus-one elements out at the end (-1: to the end); a
+-- negative offset (Torch7's rule) takes the first size - length elements.
 local nn = require 'nn'
 
 local Narrow, parent = torch.class('nn.Narrow', 'nn.Module')
@@ -22,9 +22,13 @@ function Narrow:_range(input)
       self:_error('dimension %d out of range for an input of size %s', self.dimension,
                   nn.utils.sizestr(input))
    end
+   -- Torch7's rules: a negative length leaves -length - 1 elements out at the end; a
+   -- negative offset starts at 1 and leaves `length` elements out at the end
+   -- (Narrow(2, -1, 7) of 10 elements is elements 1 to 3, as its test checks)
    local size = input:size(dim)
-   local index = self.index < 0 and size + self.index + 1 or self.index
-   local length = self.length < 0 and size - index + self.length + 2 or self.length
+   local length = self.length < 0 and size - self.index + self.length + 2 or self.length
+   local index = self.index
+   if index < 0 then index, length = 1, size - length end
    if index < 1 or length < 0 or index + length - 1 > size then
       self:_error('elements %d to %d out of range in dimension %d of size %s', index,
                   index + length - 1, dim, nn.utils.sizestr(input))

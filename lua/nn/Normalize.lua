@@ -1,5 +1,6 @@
 -- nn.Normalize(p [, eps = 1e-10]): divides each sample (a 1D input, or each row of a 2D
--- batch) by its p-norm (sum |x|^p + eps)^(1/p), for a finite p >= 1.
+-- batch) by its p-norm (sum |x|^p + eps)^(1/p), for any p > 0; p = math.huge is the max
+-- norm max |x| + eps (Torch7's).
 local nn = require 'nn'
 local K = torch._nn
 
@@ -7,8 +8,8 @@ local Normalize, parent = torch.class('nn.Normalize', 'nn.Module')
 
 function Normalize:__init(p, eps)
    parent.__init(self)
-   if type(p) ~= 'number' or p < 1 or p == math.huge then
-      self:_error('expected a finite p >= 1, got %s', tostring(p))
+   if type(p) ~= 'number' or not (p > 0) then
+      self:_error('expected p > 0 (math.huge: the max norm), got %s', tostring(p))
    end
    self.p = p
    self.eps = eps or 1e-10

@@ -1,5 +1,6 @@
 -- nn.Parallel(inputDimension, outputDimension): module i gets input:select(inputDimension,
--- i); their outputs are concatenated along outputDimension.
+-- i); their outputs are concatenated along outputDimension. Modules beyond the number of
+-- slices are not run (Torch7).
 local nn = require 'nn'
 
 local Parallel, parent = torch.class('nn.Parallel', 'nn.Container')
@@ -10,9 +11,11 @@ function Parallel:__init(inputDimension, outputDimension)
    self.outputDimension = outputDimension
 end
 
+-- The number of slices, each going to its module; as in Torch7, modules beyond the
+-- slices are left out (its depthwise-convolution test appends one), too few is an error.
 function Parallel:_check(input)
    local n = input:size(self.inputDimension)
-   if n ~= #self.modules then
+   if n > #self.modules then
       self:_error('input of size %s has %d slices along dimension %d, but there are %d modules',
                   nn.utils.sizestr(input), n, self.inputDimension, #self.modules)
    end

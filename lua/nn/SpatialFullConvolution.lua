@@ -2,7 +2,8 @@
 -- padH = 0, adjW = 0, adjH = 0]): the transpose of SpatialConvolution (often called a
 -- deconvolution), as Torch7: output size (H - 1) dH - 2 padH + kH + adjH. weight is
 -- nInputPlane x nOutputPlane x kH x kW. Kernels: nn_fullconv2d_* in src/nn/conv.c (a GEMM
--- then col2im; backward is im2col then a GEMM), which check the sizes.
+-- then col2im; backward is im2col then a GEMM), which check the sizes. The input may be
+-- {input, target}: the adjustments then give the output target's height and width.
 local nn = require 'nn'
 require 'nn.SpatialConvolution'
 local K = torch._nn
@@ -35,26 +36,56 @@ function Full:reset(stdv)
    return self
 end
 
-function Full:_geom()
-   return self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, self.adjW, self.adjH
+function Full:_geom(adjW, adjH)
+   return self.kW, self.kH, self.dW, self.dH, self.padW, self.padH, adjW or self.adjW,
+          adjH or self.adjH
+end
+
+-- The input tensor and the adjustments: Torch7's {input, target} form takes them from
+-- the target's last two sizes, (target + 2 pad - k) mod d, so that the output has them.
+function Full:_split(input)
+   if type(input) ~= 'table' or torch.isTensor(input) then return input end
+   local x, t = input[1], input[2]
+   if not torch.isTensor(x) or not torch.isTensor(t) or t:dim() < 2 then
+      self:_error('expected an input tensor or {input, target of the output size}, got %s',
+                  torch.type(input))
+   end
+   local tH, tW = t:size(t:dim() - 1), t:size(t:dim())
+   return x, (tW + 2 * self.padW - self.kW) % self.dW,
+          (tH + 2 * self.padH - self.kH) % self.dH, t
 end
 
 function Full:updateOutput(input)
-   K.fullconv2d_forward(self.output, self.finput, self._obuf, input, self.weight, self.bias,
-                        self:_geom())
+   local x, adjW, adjH = self:_split(input)
+   K.fullconv2d_forward(self.output, self.finput, self._obuf, x, self.weight, self.bias,
+                        self:_geom(adjW, adjH))
    return self.output
 end
 
+-- With {input, target}, gradInput is {the input's gradient, zeros of target's size} (the
+-- target only gives a size), the zeros an expanded view of one element.
 function Full:updateGradInput(input, gradOutput)
    if not self.gradInput then return end
-   K.fullconv2d_backward_input(self.gradInput, self.fgradInput, self._obuf, input, gradOutput,
-                               self.weight, self:_geom())
+   local x, adjW, adjH, t = self:_split(input)
+   if torch.isTensor(self.gradInput) then self._gradIn = self.gradInput end
+   self._gradIn = self._gradIn or x.new()
+   K.fullconv2d_backward_input(self._gradIn, self.fgradInput, self._obuf, x, gradOutput,
+                               self.weight, self:_geom(adjW, adjH))
+   if t then
+      self._zero = self._zero or t.new(1):zero()
+      local ones = {}
+      for d = 1, t:dim() do ones[d] = 1 end
+      self.gradInput = {self._gradIn, self._zero:view(table.unpack(ones)):expandAs(t)}
+   else
+      self.gradInput = self._gradIn
+   end
    return self.gradInput
 end
 
 function Full:accGradParameters(input, gradOutput, scale)
+   local x, adjW, adjH = self:_split(input)
    K.fullconv2d_backward_params(self.gradWeight, self.gradBias, self.fgradInput, self._obuf,
-                                input, gradOutput, scale or 1, self:_geom())
+                                x, gradOutput, scale or 1, self:_geom(adjW, adjH))
 end
 
 function Full:__tostring__()

@@ -18,7 +18,8 @@ function Squeeze:updateOutput(input)
    if dim then
       self.output = input:size(dim) == 1 and input:dim() > 1 and input:squeeze(dim) or input
    else
-      self.output = input:squeeze()
+      -- one element stays a tensor of size 1 (squeeze() would give the number)
+      self.output = input:nElement() == 1 and input:view(1) or input:squeeze()
    end
    return self.output
 end

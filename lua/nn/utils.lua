@@ -15,7 +15,8 @@ end
 
 -- Converts every tensor in a nested structure to type tname. Tensors that shared a
 -- storage before share one after (the cache is keyed by storage), so a model keeps its
--- flat parameters, and views of one buffer stay views of one buffer.
+-- flat parameters, and views of one buffer stay views of one buffer; one tensor object
+-- held in two places is converted once and stays one object.
 function utils.recursiveType(param, tname, cache)
    cache = cache or {}
    if type(param) == 'table' and not torch.isTensor(param) then
@@ -25,6 +26,10 @@ function utils.recursiveType(param, tname, cache)
          for k, v in pairs(param) do param[k] = utils.recursiveType(v, tname, cache) end
       end
    elseif torch.isTensor(param) and param:type() ~= tname then
+      -- the same tensor object met twice (two modules' fields) stays one object, as
+      -- Torch7's cache keyed by tensor keeps it
+      if cache[param] then return cache[param] end
+      local orig = param
       local sid = utils.storageid(param)
       if not sid then return torch.getconstructortable(tname)() end
       local key = sid .. tname
@@ -37,6 +42,7 @@ function utils.recursiveType(param, tname, cache)
       end
       param = torch.getconstructortable(tname)():set(storage, param:storageOffset(),
                                                      param:size(), param:stride())
+      cache[orig] = param
    end
    return param
 end
@@ -214,13 +220,72 @@ function utils.checkTable(self, input)
    end
 end
 
+-- True when param (a CAdd bias, a CMul weight) broadcasts to input as Torch7's expandAs
+-- does: the same number of dimensions, each of param's sizes equal to input's or 1.
+function utils.broadcastsTo(param, input)
+   if param:dim() ~= input:dim() then return false end
+   for d = 1, param:dim() do
+      local p = param:size(d)
+      if p ~= 1 and p ~= input:size(d) then return false end
+   end
+   return true
+end
+
+-- utils.sumToSize(self, t, like): t summed over the dimensions where like has size 1 (the
+-- gradient of a parameter broadcast as in utils.broadcastsTo), in the buffers
+-- self._sumA / self._sumB, which are reused. Returns t itself when nothing is summed.
+function utils.sumToSize(self, t, like)
+   local cur, flip = t, false
+   for d = 1, like:dim() do
+      if like:size(d) == 1 and cur:size(d) ~= 1 then
+         local key = flip and '_sumB' or '_sumA'
+         self[key] = self[key] or t.new()
+         torch.sum(self[key], cur, d)
+         cur, flip = self[key], not flip
+      end
+   end
+   return cur
+end
+
+-- utils.integralArgs(self, ...) -> ...: the arguments, with each number that is a float
+-- of integral value (3072 / 2, 2.0) as an integer. nn.Module's and nn.Criterion's
+-- __initargs (see torch.class): Torch7 ran on LuaJIT, where 1536 and 1536.0 are the same
+-- number, so its programs pass sizes, indices and counts computed with `/`. Tables and
+-- other values pass unchanged; a non-integral size (3.5) stays a float, and the
+-- module's own check refuses it, naming the module and the argument.
+function utils.integralArgs(self, ...)
+   local n = select('#', ...)
+   local args = nil
+   for i = 1, n do
+      local v = select(i, ...)
+      if math.type(v) == 'float' then
+         local k = math.tointeger(v)
+         if k ~= nil then
+            args = args or table.pack(...)
+            args[i] = k
+         end
+      end
+   end
+   if args == nil then return ... end
+   return table.unpack(args, 1, n)
+end
+
 -- gradOutput has the sizes expected: those of a tensor, a table of sizes, or a number of
 -- elements (for the modules that view it), in the kernels' words: "gradOutput of size
 -- 4x4, expected 4x3". Computed from the input, not the last output: Torch7 lets a module
 -- run backward without forward.
-function utils.checkGradOutput(self, gradOutput, expected)
+function utils.checkGradOutput(self, gradOutput, expected, paired)
    if not torch.isTensor(gradOutput) then
       self:_error('gradOutput must be a tensor, got %s', torch.type(gradOutput))
+   end
+   -- paired: the module reads gradOutput in row-major order, so Torch7's same element
+   -- count in another shape is accepted, with the pointwise ops' deprecation warning
+   if paired and torch.isTensor(expected) and gradOutput:nElement() == expected:nElement()
+      and gradOutput:nElement() > 0 and not gradOutput:isSameSizeAs(expected) then
+      torch._warn(string.format('%s: gradOutput of size %s paired with the input of size %s '
+         .. 'in row-major order, as Torch7 did (deprecated: give gradOutput the output\'s size)',
+         torch.typename(self), utils.sizestr(gradOutput), utils.sizestr(expected)))
+      return
    end
    if type(expected) == 'number' then
       if gradOutput:nElement() ~= expected then

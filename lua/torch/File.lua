@@ -3,9 +3,11 @@
 -- The byte-level reading and writing is C (src/lua/lt_file.c over src/io/t7.c): every
 -- count is checked against the bytes that remain before anything is allocated. This file
 -- holds the object layer, as Torch7's File.lua did, with three differences that make a
--- file safe to load: a function in a file is refused (Torch7 ran its bytecode), a class
--- name that no loaded module defines is refused (never instantiated), and every tensor's
--- sizes, strides and offset are checked against its storage.
+-- file safe to load: a function in a file is refused (Torch7 ran its bytecode) unless the
+-- reader trusts the file (file:trustFunctions(true), torch.load's {trust = true}), a
+-- class name that no loaded module defines is refused (never instantiated), and every
+-- tensor's sizes, strides and offset are checked against its storage. Functions are
+-- written as Torch7 writes them: Lua bytecode (string.dump) and the upvalues.
 local torch = require 'torch.core'
 require 'torch.class'
 local C = torch._file
@@ -41,7 +43,9 @@ local envs = setmetatable({}, {__mode = 'k'})
 local function env_of(file)
    local e = envs[file]
    if not e then
-      e = {written = {}, keep = {}, nwritten = 0, read = {}, depth = 0, path = {}, referenced = true}
+      e = {written = {}, keep = {}, nwritten = 0, read = {}, depth = 0, path = {},
+           referenced = true, upvalueIds = {}, nupvalueIds = 0, upvalueClosures = {},
+           trust = false}
       envs[file] = e
    end
    return e
@@ -55,6 +59,14 @@ end
 
 function File:isReferenced()
    return env_of(self).referenced
+end
+
+-- file:trustFunctions(true): readObject loads the functions the file holds. Off by
+-- default: a function is Lua bytecode, which Lua does not verify, so a crafted file
+-- could run any code or corrupt memory. Only for files you wrote or trust.
+function File:trustFunctions(trust)
+   env_of(self).trust = trust == true
+   return self
 end
 
 ---------------------------------------------------------------- writing
@@ -75,7 +87,34 @@ end
 local function writable(v)
    local t = type(v)
    return t == 'nil' or t == 'number' or t == 'string' or t == 'boolean' or t == 'table'
-      or torch.typename(v) ~= nil
+      or t == 'function' or torch.typename(v) ~= nil
+end
+
+-- A Lua function as Torch7 writes it (TYPE_RECUR_FUNCTION, after its index): the length
+-- and bytes of string.dump, then the array of upvalues {name, id, value}, the value of
+-- _ENV left out (the reader's globals take its place) and ids shared by upvalues that
+-- are one variable (debug.upvalueid), so that closures sharing a local still share it.
+local function writefunction(file, e, f)
+   local ok, dumped = pcall(string.dump, f)
+   if not ok then
+      error(sformat('writeObject: a C function cannot be saved (at %s)', pathstr(e)), 0)
+   end
+   local upvalues = {}
+   for i = 1, math.huge do
+      local name, value = debug.getupvalue(f, i)
+      if not name then break end
+      if name == '_ENV' then value = nil end
+      local ref = debug.upvalueid(f, i)
+      local id = e.upvalueIds[ref]
+      if not id then
+         e.nupvalueIds = e.nupvalueIds + 1
+         id = e.nupvalueIds
+         e.upvalueIds[ref] = id
+      end
+      upvalues[i] = {name = name, id = id, value = value}
+   end
+   writestring(file, dumped)
+   file:writeObject(upvalues)
 end
 
 function File:writeObject(object)
@@ -92,11 +131,10 @@ function File:writeObject(object)
    elseif t == 'string' then
       self:writeInt(TYPE_STRING)
       writestring(self, object)
-   elseif t == 'function' then
-      error(sformat('writeObject: functions cannot be saved (a function at %s)', pathstr(e)), 0)
    else
       local name = torch.typename(object)
-      local typeidx = name and TYPE_TORCH or (t == 'table' and TYPE_TABLE)
+      local typeidx = t == 'function' and TYPE_RECUR_FUNCTION or name and TYPE_TORCH
+         or (t == 'table' and TYPE_TABLE)
       if not typeidx then
          error(sformat('writeObject: a %s cannot be saved (at %s)', t, pathstr(e)), 0)
       end
@@ -118,7 +156,9 @@ function File:writeObject(object)
          error(sformat('writeObject: objects nested more than %d deep (at %s)', MAXDEPTH, pathstr(e)), 0)
       end
       e.depth = e.depth + 1
-      if typeidx == TYPE_TORCH then
+      if typeidx == TYPE_RECUR_FUNCTION then
+         writefunction(self, e, object)
+      elseif typeidx == TYPE_TORCH then
          writestring(self, 'V ' .. tostring(torch.version(object) or 1))
          writestring(self, name)
          local write = object.write
@@ -180,6 +220,42 @@ local function number(v)
 end
 
 local readObject
+
+-- A function written by writefunction (or by Torch7, whose LuaJIT bytecode Lua 5.4
+-- refuses: an error naming the offset), for a file that is trusted. legacy: the upvalues
+-- are plain values (TYPE_LEGACY_RECUR_FUNCTION, and TYPE_FUNCTION's).
+local function readfunction(file, e, index, at, legacy)
+   local dumped = readstring(file, 'a function\'s bytecode')
+   local f, err = load(dumped, '=(function in a t7 file)', 'b')
+   if not f then
+      error(sformat('readObject: the function at byte offset %d cannot be loaded: %s', at,
+                    tostring(err)), 0)
+   end
+   if index then e.read[index] = f end
+   local upvalues = readObject(file)
+   if type(upvalues) ~= 'table' then
+      error(sformat('readObject: corrupt file: the upvalues of the function at byte offset %d',
+                    at), 0)
+   end
+   for i, u in ipairs(upvalues) do
+      if legacy then
+         debug.setupvalue(f, i, u)
+      elseif type(u) == 'table' and u.name == '_ENV' then
+         debug.setupvalue(f, i, _ENV)
+      elseif type(u) == 'table' then
+         debug.setupvalue(f, i, u.value)
+         if u.id ~= nil then
+            local other = e.upvalueClosures[u.id]
+            if other then
+               debug.upvaluejoin(f, i, other.f, other.i)
+            else
+               e.upvalueClosures[u.id] = {f = f, i = i}
+            end
+         end
+      end
+   end
+   return f
+end
 
 local function readtorch(file, e, index, at)
    local version = readstring(file, 'a class version')
@@ -246,8 +322,12 @@ readObject = function(file)
    elseif typeidx == TYPE_STRING then
       return readstring(file, 'a string')
    elseif typeidx == TYPE_FUNCTION or typeidx == TYPE_RECUR_FUNCTION or typeidx == TYPE_LEGACY_RECUR_FUNCTION then
-      error(sformat('readObject: the file holds a function at byte offset %d: functions are never loaded, '
-                    .. 'since loading one would run code from the file', at), 0)
+      if not e.trust then
+         error(sformat('readObject: the file holds a function at byte offset %d: refused, since '
+                       .. 'loading one runs its unverified bytecode (torch.load(file, format, '
+                       .. '{trust = true}) for a file you trust)', at), 0)
+      end
+      if typeidx == TYPE_FUNCTION then return readfunction(file, e, nil, at, true) end
    elseif typeidx ~= TYPE_TABLE and typeidx ~= TYPE_TORCH then
       error(sformat('readObject: corrupt file: unknown object type %d at byte offset %d', typeidx, at), 0)
    end
@@ -259,7 +339,9 @@ readObject = function(file)
    end
    e.depth = e.depth + 1
    local object
-   if typeidx == TYPE_TORCH then
+   if typeidx == TYPE_RECUR_FUNCTION or typeidx == TYPE_LEGACY_RECUR_FUNCTION then
+      object = readfunction(file, e, index, at, typeidx == TYPE_LEGACY_RECUR_FUNCTION)
+   elseif typeidx == TYPE_TORCH then
       object = readtorch(file, e, index, at)
    else
       object = readtable(file, e, index, at)

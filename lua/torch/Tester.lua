@@ -247,6 +247,8 @@ function Tester:add(f, name)
          f = rawget(f, '__tests')
       else
          self:_warning('Should use TestSuite rather than plain lua table')
+         self._earlyWarnings = self._earlyWarnings or {}
+         table.insert(self._earlyWarnings, self.warnings[#self.warnings])
       end
       for k, v in pairs(f) do
          assert(type(v) ~= 'table', 'Nested sets of tests are not supported')
@@ -293,7 +295,10 @@ end
 function Tester:run(testNames)
    local tests = self:_getTests(testNames)
    self.assertionPass, self.assertionFail, self.testError = {}, {}, {}
-   self.errors, self.warnings = {}, {}
+   -- warnings given before the run (add() of a plain table) are reported with it
+   local early = {}
+   for i, w in ipairs(self._earlyWarnings or {}) do early[i] = w end
+   self.errors, self.warnings = {}, early
    for name in pairs(tests) do
       self.assertionPass[name] = 0
       self.assertionFail[name] = 0

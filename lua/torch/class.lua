@@ -217,10 +217,16 @@ function torch.class(...)
       error('class: usage: torch.class(name [, parentName] [, package])', 2)
    end
    local mt
+   -- A class (or an ancestor) may set __initargs(self, ...) -> ...: it rewrites the
+   -- arguments before __init sees them (nn.Module's turns sizes given as integral
+   -- floats, 3072 / 2, into integers, as Torch7 on LuaJIT never told them apart).
    local function constructor(...)
       local self = setmetatable({}, mt)
       local init = self.__init
-      if init then init(self, ...) end
+      if init then
+         local prep = self.__initargs
+         if prep then init(self, prep(self, ...)) else init(self, ...) end
+      end
       return self
    end
    local function factory()

@@ -45,13 +45,16 @@ end
 
 -- torch.load(filename [, format [, options]]): format 'binary' (the default, 8-byte
 -- longs), 'ascii', 'b32' (binary with 4-byte longs) or 'b64'; options.expanded = true
--- accepts tensors far larger than their storage (stride-0 views), refused by default.
+-- accepts tensors far larger than their storage (stride-0 views), refused by default;
+-- options.trust = true loads the Lua functions the file holds (refused by default: their
+-- bytecode is not verified, so a crafted file could run anything).
 function torch.load(filename, format, options)
    checkname('load', filename)
    setformat(torch.MemoryFile(), 'load', format) -- a bad format fails before opening
    local f = torch.DiskFile(filename, 'r')
    setformat(f, 'load', format)
    if type(options) == 'table' and options.expanded then f:allowExpanded(true) end
+   if type(options) == 'table' and options.trust == true then f:trustFunctions(true) end
    C.sweep(filename) -- temporaries that killed saves of this file left behind
    local ok, obj = pcall(f.readObject, f)
    f:close()
@@ -72,12 +75,13 @@ function torch.serialize(object, format)
    return s
 end
 
--- torch.deserialize(string [, format]) -> object
-function torch.deserialize(s, format)
+-- torch.deserialize(string [, format [, options]]) -> object; options as torch.load's
+function torch.deserialize(s, format, options)
    if type(s) ~= 'string' then
       error('deserialize: argument 1: expected a string, got ' .. type(s), 2)
    end
    local f = setformat(torch.MemoryFile(s, 'r'), 'deserialize', format)
+   if type(options) == 'table' and options.trust == true then f:trustFunctions(true) end
    local ok, obj = pcall(f.readObject, f)
    f:close()
    if not ok then error('deserialize: ' .. tostring(obj), 2) end

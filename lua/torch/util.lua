@@ -76,6 +76,16 @@ function torch.include(package, file)
    return dofile(dir .. '/' .. file)
 end
 
+-- torch.setheaptracking(on): Torch7 told Lua's collector about tensor memory only when
+-- asked to; dlua always does (lt_gcstep), so this records the choice in
+-- torch._heaptracking, where Torch7 kept it, for programs that read it back.
+function torch.setheaptracking(on)
+   if type(on) ~= 'boolean' then
+      error('torch.setheaptracking: argument 1: expected a boolean, got ' .. tname(on), 2)
+   end
+   torch._heaptracking = on
+end
+
 -- torch.totable(obj): obj:totable() of a tensor or a storage, nested Lua tables of its
 -- values.
 function torch.totable(obj)

@@ -14,5 +14,12 @@
 int dl_error(const char *fmt, ...) DL_PRINTF(1, 2);
 /* The last message recorded on this thread. */
 const char *dl_errmsg(void);
+/* Records a warning (printf-style) for the caller to show: a call that succeeded but
+   relied on a deprecated form (Torch7's same-count elementwise pairing). One is kept per
+   thread; a newer one replaces it. The Lua bindings print it at the script's line. */
+void dl_warn(const char *fmt, ...) DL_PRINTF(1, 2);
+/* The pending warning of this thread, or NULL; taking it clears it. The text stays valid
+   until the next dl_warn on this thread. */
+const char *dl_takewarning(void);
 
 #endif

@@ -101,9 +101,10 @@ double dl_rng_cauchy(dl_rng *g, double median, double sigma) {
 }
 
 /* mean and stdv are those of the log-normal variable itself, not of its logarithm. */
+/* exp of a normal of that mean and standard deviation: Torch7's parametrisation (its
+   test checks the mean and std of log(x)), and NumPy's and PyTorch's. */
 double dl_rng_lognormal(dl_rng *g, double mean, double stdv) {
-  double zm = mean * mean, zs = stdv * stdv;
-  return exp(dl_rng_normal(g, log(zm / sqrt(zs + zm)), sqrt(log(zs / zm + 1))));
+  return exp(dl_rng_normal(g, mean, stdv));
 }
 
 double dl_rng_geometric(dl_rng *g, double p) {
@@ -122,7 +123,6 @@ int dl_rng_check(const char *fn, dl_rng_dist d, double a, double b) {
   case DL_RNG_NORMAL:
   case DL_RNG_LOGNORMAL:
     if (!(b > 0)) return dl_error("%s: standard deviation %g must be > 0", fn, b);
-    if (d == DL_RNG_LOGNORMAL && !(a > 0)) return dl_error("%s: mean %g must be > 0", fn, a);
     break;
   case DL_RNG_EXPONENTIAL:
     if (!(a > 0)) return dl_error("%s: lambda %g must be > 0", fn, a);

@@ -58,8 +58,32 @@ dl_storage *dl_storage_new(dl_dtype t, int64_t n) {
   s->size = n;
   s->dtype = t;
   s->refcount = 1;
+  s->base = NULL;
+  s->nviews = 0;
   allocated += nbytes;
   live += nbytes;
+  return s;
+}
+
+dl_storage *dl_storage_view(dl_storage *base, int64_t offset, int64_t n) {
+  if (offset < 0 || n < 0 || offset > base->size || n > base->size - offset) {
+    dl_error("storage: elements %lld to %lld out of range for a storage of %lld",
+             (long long)offset + 1, (long long)(offset + n), (long long)base->size);
+    return NULL;
+  }
+  dl_storage *s = malloc(sizeof *s);
+  if (!s) {
+    dl_error("not enough memory for a storage view");
+    return NULL;
+  }
+  s->data = (char *)base->data + offset * (int64_t)dl_dtype_size(base->dtype);
+  s->size = n;
+  s->dtype = base->dtype;
+  s->refcount = 1;
+  s->base = base;
+  s->nviews = 0;
+  base->nviews++;
+  dl_storage_retain(base);
   return s;
 }
 
@@ -69,6 +93,12 @@ void dl_storage_retain(dl_storage *s) {
 
 void dl_storage_release(dl_storage *s) {
   if (!s || --s->refcount > 0) return;
+  if (s->base) { /* a view: its elements are the base's */
+    s->base->nviews--;
+    dl_storage_release(s->base);
+    free(s);
+    return;
+  }
   live -= s->size * (int64_t)dl_dtype_size(s->dtype);
   free(s->data);
   free(s);
@@ -78,6 +108,10 @@ int dl_storage_resize(dl_storage *s, int64_t n) {
   int64_t nbytes = 0, es = (int64_t)dl_dtype_size(s->dtype);
   if (byte_count(s->dtype, n, &nbytes)) return -1;
   if (n == s->size) return 0;
+  if (s->base) return dl_error("cannot resize a storage that is a view of another storage");
+  if (s->nviews > 0)
+    return dl_error("cannot resize a storage of %lld elements while %d storage views point "
+                    "into it", (long long)s->size, s->nviews);
   /* A tensor viewing this storage would index past the end of a shrunk block. */
   if (n < s->size && s->refcount > 1)
     return dl_error("cannot shrink a storage of %lld elements to %lld while %d other "

@@ -62,9 +62,14 @@ void lt_where(lua_State *L);
 /* The class name ("nn.Linear") of the innermost object whose method runs in dlua's Lua
    files above this call, or fallback: what the script called, for kernel errors. */
 const char *lt_callername(lua_State *L, const char *fallback);
+/* Prints the kernel's pending warning (dl_warn), if any, to stderr at the script's line,
+   once per line and message (as Python's default warning filter): a loop that repeats
+   the call warns once (lt_where.c). */
+void lt_warnings(lua_State *L);
 #define LT_TRY(L, call)           \
   do {                            \
     if ((call) < 0) lt_fail(L);   \
+    lt_warnings(L);               \
   } while (0)
 
 /* Tells Lua's collector about tensor bytes allocated since the last call, so that a loop

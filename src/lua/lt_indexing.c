@@ -196,10 +196,11 @@ static int f_cat(lua_State *L) {
   int dim = ref->ndim - 1;
   if (!lua_isnoneornil(L, dimarg)) {
     int64_t d = lt_checkint(L, dimarg, "cat");
-    if (d < 1 || d > ref->ndim)
+    /* all empty: the result is empty, whatever the dimension (Torch7) */
+    if (d < 1 || (d > ref->ndim && ref->ndim > 0))
       return lt_error(L, "cat: dimension %lld out of range for a %dD tensor", (long long)d,
                       ref->ndim);
-    dim = (int)d - 1;
+    dim = ref->ndim > 0 ? (int)d - 1 : 0;
   }
   dl_tensor *r = push_result(L, isres, ts[0]->dtype), *o = r;
   for (int i = 0; i < n && o == r; i++) o = out_for(L, r, ts[i], NULL);

@@ -28,7 +28,24 @@ static int unary_method(lua_State *L, const char *fn, op_pw_unop op) {
   return 1;
 }
 
+/* torch.f(number) is the number f(x), as Torch7's math functions took numbers too:
+   computed by the op's own loop on a one-element tensor, so both forms agree. An integer
+   stays an integer for abs, neg and sign. */
+static int unary_number(lua_State *L, const char *fn, op_pw_unop op) {
+  int isint = lua_isinteger(L, 1) && (op == OP_U_abs || op == OP_U_neg || op == OP_U_sign);
+  int64_t one = 1;
+  dl_tensor *t = lt_newtensor(L, isint ? DL_LONG : DL_DOUBLE);
+  LT_TRY(L, dl_tensor_resize(t, 1, &one));
+  if (isint) *(int64_t *)dl_tensor_data(t) = lua_tointeger(L, 1);
+  else *(double *)dl_tensor_data(t) = lua_tonumber(L, 1);
+  LT_TRY(L, op_pw_unary(fn, t, t, op, 0, 0));
+  if (isint) lua_pushinteger(L, *(int64_t *)dl_tensor_data(t));
+  else lua_pushnumber(L, *(double *)dl_tensor_data(t));
+  return 1;
+}
+
 static int unary_function(lua_State *L, const char *fn, op_pw_unop op) {
+  if (lua_gettop(L) == 1 && isnum(L, 1)) return unary_number(L, fn, op);
   int given = lua_gettop(L) >= 2 && lt_totensor(L, 1) && lt_totensor(L, 2);
   dl_tensor *x = lt_checktensor(L, given ? 2 : 1, fn);
   dl_tensor *res = result(L, given ? 1 : 0, x->dtype);
@@ -193,6 +210,12 @@ static int f_addcdiv(lua_State *L) { return addc(L, "addcdiv", 0, OP_T_addcdiv);
 static int lerp(lua_State *L, int method) {
   args p;
   int top = lua_gettop(L);
+  if (!method && top == 3 && isnum(L, 1) && isnum(L, 2) && isnum(L, 3)) {
+    /* torch.lerp(a, b, weight) of numbers is the number a + weight * (b - a) (Torch7) */
+    double a = lua_tonumber(L, 1), b = lua_tonumber(L, 2), w = lua_tonumber(L, 3);
+    lua_pushnumber(L, a + w * (b - a));
+    return 1;
+  }
   if (top < 2 || !isnum(L, top)) lt_error(L, "lerp: bad arguments, expected ([res,] a, b, weight)");
   double w = lua_tonumber(L, top);
   lua_settop(L, top - 1); /* the rest is [res,] [a,] b */

@@ -265,8 +265,8 @@ static int l_randn(lua_State *L) {
   return 1;
 }
 
-/* torch.randperm([res,] [gen,] n): a LongTensor unless res says otherwise (Torch7: the
-   default type; a LongTensor is what index() and friends want). */
+/* torch.randperm([res,] [gen,] n): of the default type unless res says otherwise, as
+   Torch7 (whose programs call :long() before index()). */
 static int l_randperm(lua_State *L) {
   lead p = leading(L, "randperm", 1);
   int64_t n = lt_checkint(L, p.next, "randperm");
@@ -275,7 +275,7 @@ static int l_randperm(lua_State *L) {
     lua_pushvalue(L, p.t[0]);
     res = lt_totensor(L, p.t[0]);
   } else {
-    res = lt_newtensor(L, DL_LONG);
+    res = lt_newtensor(L, lt_defaulttype(L));
   }
   LT_TRY(L, op_randperm(p.g, res, n, 1));
   lt_gcstep(L);

@@ -253,23 +253,28 @@ static int l_kthvalue(lua_State *L) {
   return 2;
 }
 
-/* median([vals, inds,] x [, dim]): a number without dim. */
+/* median([vals, inds,] x [, dim = last]): tensors along the last dimension without dim,
+   as Torch7 (whose median had no all-elements form, unlike max); torch.medianall(x) is
+   the number. */
 static int l_median(lua_State *L) {
   int xi = leading(L, "median", 2);
   dl_tensor *x = lt_totensor(L, xi);
   if (xi == 2) lt_error(L, "median: expected [values, indices,] x [, dim]");
-  if (lua_isnoneornil(L, xi + 1)) {
-    op_red_num r;
-    LT_TRY(L, op_sorting_medianall(x, &r));
-    push_num(L, &r);
-    return 1;
-  }
-  int dim = lt_checkdim(L, xi + 1, x->ndim, "median");
+  int dim = optdim(L, xi + 1, x, lastdim(x), "median");
   dl_tensor *v, *ix;
   pair_results(L, xi, x, &v, &ix);
   LT_TRY(L, op_sorting_median(v, ix, x, dim));
   lt_gcstep(L);
   return 2;
+}
+
+/* medianall(x): the lower median of all elements, a number. */
+static int l_medianall(lua_State *L) {
+  dl_tensor *x = lt_checktensor(L, 1, "medianall");
+  op_red_num r;
+  LT_TRY(L, op_sorting_medianall(x, &r));
+  push_num(L, &r);
+  return 1;
 }
 
 /* mode([vals, inds,] x [, dim = last]) */
@@ -291,7 +296,7 @@ static int l_mode(lua_State *L) {
   {"norm", l_norm}, {"max", l_max}, {"min", l_min}, {"cumsum", l_cumsum},          \
   {"cumprod", l_cumprod}, {"dist", l_dist}, {"trace", l_trace}, {"all", l_all},    \
   {"any", l_any}, {"equal", l_equal}, {"sort", l_sort}, {"topk", l_topk},          \
-  {"kthvalue", l_kthvalue}, {"median", l_median}, {"mode", l_mode}
+  {"kthvalue", l_kthvalue}, {"median", l_median}, {"medianall", l_medianall}, {"mode", l_mode}
 
 static const luaL_Reg methods[] = {COMMON, {NULL, NULL}};
 static const luaL_Reg funcs[] = {COMMON, {NULL, NULL}};

@@ -54,10 +54,28 @@ static void fill_from_table(lua_State *L, dl_storage *s, int idx, const char *fn
   }
 }
 
+/* torch.XStorage(storage [, offset = 1 [, size]]): a view of size elements of storage
+   from offset (1-based), as Torch7's newWithStorage; size defaults to the rest. */
+static int storage_view(lua_State *L, dl_dtype dt, dl_storage *base) {
+  const char *fn = lt_storagename(dt);
+  if (base->dtype != dt)
+    return lt_error(L, "%s: argument 1: expected a %s to view, got a %s", fn, fn,
+                    lt_storagename(base->dtype));
+  int64_t offset = lt_optint(L, 2, 1, fn);
+  int64_t n = lt_optint(L, 3, base->size - offset + 1, fn);
+  dl_storage *s = dl_storage_view(base, offset - 1, n);
+  if (!s) return lt_error(L, "%s: %s", fn, dl_errmsg());
+  lt_pushstorage(L, s);
+  dl_storage_release(s);
+  return 1;
+}
+
 /* torch.XStorage([n | table | storage, offset, size]) */
 static int storage_new(lua_State *L, dl_dtype dt) {
   const char *fn = lt_storagename(dt);
   int64_t n = 0;
+  dl_storage *base = lt_tostorage(L, 1);
+  if (base) return storage_view(L, dt, base);
   int fromtable = lua_istable(L, 1) && !lt_tostorage(L, 1);
   if (fromtable)
     n = (int64_t)luaL_len(L, 1);

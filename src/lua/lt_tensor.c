@@ -256,7 +256,9 @@ static int t_narrow(lua_State *L) {
 
 static int t_select(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "select");
-  int d = lt_checkdim(L, 2, t->ndim, "select");
+  /* a vector's select reads element i whatever the dimension given, as Torch7's (whose
+     own tests select(dim, j) on the rows of a matrix for either dim) */
+  int d = t->ndim == 1 ? (lt_checkint(L, 2, "select"), 0) : lt_checkdim(L, 2, t->ndim, "select");
   int64_t i = check_index(L, 3, t->size[d], d, "select");
   if (t->ndim == 1) {
     push_elem(L, t, t->offset + i * t->stride[0]);
@@ -388,11 +390,16 @@ static int t_expandas(lua_State *L) {
   return 1;
 }
 
+/* squeeze([dim]): a view without the dimensions of size 1 (or only dim). As Torch7, a
+   result of one element is that number: from squeeze(), or from squeeze(dim) of a
+   vector (torch.randn(1):squeeze() is a number, which Torch7 programs pass as one). */
 static int t_squeeze(lua_State *L) {
   dl_tensor *t = lt_checktensor(L, 1, "squeeze");
   int d = lua_isnoneornil(L, 2) ? -1 : lt_checkdim(L, 2, t->ndim, "squeeze");
+  int vector = t->ndim == 1;
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, d < 0 ? dl_tensor_squeeze(v) : dl_tensor_squeeze_dim(v, d));
+  if (v->ndim == 1 && v->size[0] == 1 && (d < 0 || vector)) push_elem(L, v, v->offset);
   return 1;
 }
 
@@ -409,12 +416,23 @@ static int t_unsqueeze(lua_State *L) {
    by 1 would build 2^31 views, ~600 GB of userdata, for hours) rather than a program. */
 #define SPLIT_MAX_PIECES ((int64_t)1 << 24)
 
-static int split_views(lua_State *L, dl_tensor *t, int d, int64_t size, const char *fn) {
+/* The pieces go into a new table, or into the table `into` (a stack index, 0 for none:
+   Torch7's torch.split(result, x, ...)), whose other entries are cleared. */
+static int split_views(lua_State *L, dl_tensor *t, int d, int64_t size, const char *fn,
+                       int into) {
   int64_t total = t->size[d], pieces = total / size + (total % size != 0);
   if (pieces > SPLIT_MAX_PIECES)
     return lt_error(L, "%s: %lld pieces of dimension %d (size %lld): at most %lld", fn,
                     (long long)pieces, d + 1, (long long)total, (long long)SPLIT_MAX_PIECES);
-  lua_createtable(L, (int)pieces, 0);
+  if (into) {
+    lua_pushvalue(L, into);
+    for (lua_Integer i = (lua_Integer)luaL_len(L, -1); i > pieces; i--) {
+      lua_pushnil(L);
+      lua_seti(L, -2, i);
+    }
+  } else {
+    lua_createtable(L, (int)pieces, 0);
+  }
   int k = 1;
   for (int64_t start = 0; start < total; start += size) {
     int64_t len = total - start < size ? total - start : size;
@@ -425,23 +443,34 @@ static int split_views(lua_State *L, dl_tensor *t, int d, int64_t size, const ch
   return 1;
 }
 
+/* Torch7's torch.split(result, x, size [, dim]) and chunk's: the table result moves to
+   index 4, after x, size and dim; returns that index, or 0 without a result table. */
+static int result_table(lua_State *L) {
+  if (!lua_istable(L, 1) || lt_totensor(L, 1)) return 0;
+  lua_settop(L, 4);
+  lua_rotate(L, 1, -1);
+  return 4;
+}
+
 static int t_split(lua_State *L) {
+  int into = result_table(L);
   dl_tensor *t = lt_checktensor(L, 1, "split");
   int64_t size = lt_checkint(L, 2, "split");
   int d = lua_isnoneornil(L, 3) ? 0 : lt_checkdim(L, 3, t->ndim, "split");
   if (t->ndim == 0) return lt_error(L, "split: empty tensor");
   if (size < 1) return lt_error(L, "split: size %lld must be positive", (long long)size);
-  return split_views(L, t, d, size, "split");
+  return split_views(L, t, d, size, "split", into);
 }
 
 static int t_chunk(lua_State *L) {
+  int into = result_table(L);
   dl_tensor *t = lt_checktensor(L, 1, "chunk");
   int64_t n = lt_checkint(L, 2, "chunk");
   int d = lua_isnoneornil(L, 3) ? 0 : lt_checkdim(L, 3, t->ndim, "chunk");
   if (t->ndim == 0) return lt_error(L, "chunk: empty tensor");
   if (n < 1) return lt_error(L, "chunk: number of chunks %lld must be positive", (long long)n);
   int64_t size = t->size[d] / n + (t->size[d] % n != 0); /* cannot wrap, unlike (s+n-1)/n */
-  return split_views(L, t, d, size > 0 ? size : 1, "chunk");
+  return split_views(L, t, d, size > 0 ? size : 1, "chunk", into);
 }
 
 /* set(): empty; set(tensor); set(storage [, offset [, sizes [, strides]]]). In place. */

@@ -8,6 +8,7 @@
    torch/init.lua records, followed by one of the package names below). When every frame
    is dlua's (a REPL line that errs inside a dlua function still has its own chunk), the
    innermost Lua frame is used, as luaL_error would. */
+#include <stdio.h>
 #include <string.h>
 
 #include "lt.h"
@@ -113,6 +114,35 @@ const char *lt_callername(lua_State *L, const char *fallback) {
 }
 
 /* torch._error(message): raises message at the script's position (Module:_error). */
+/* The warnings already shown, keyed "file:line: message". */
+static const char shown_key = 0;
+
+void lt_warnings(lua_State *L) {
+  const char *msg = dl_takewarning();
+  if (!msg) return;
+  lt_where(L);
+  int pos = (int)lua_rawlen(L, -1);
+  lua_pushstring(L, msg);
+  lua_concat(L, 2);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shown_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &shown_key);
+  }
+  lua_pushvalue(L, -2);
+  if (lua_rawget(L, -2) == LUA_TNIL) {
+    lua_pushvalue(L, -3);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -4);
+    /* "train.lua:12: warning: cmul: ..." */
+    const char *line = lua_tostring(L, -3);
+    fprintf(stderr, "%.*swarning: %s\n", pos, line, line + pos);
+    fflush(stderr);
+  }
+  lua_pop(L, 3);
+}
+
 static int raise_here(lua_State *L) {
   const char *msg = luaL_checkstring(L, 1);
   lt_where(L);
@@ -122,6 +152,14 @@ static int raise_here(lua_State *L) {
 }
 
 static const luaL_Reg where_funcs[] = {
-    {"_setlibroot", set_libroot}, {"_error", raise_here}, {NULL, NULL}};
+/* torch._warn(message): shows message as a warning at the script's position, once per
+   position and message (the kernels' dl_warn, for checks made in Lua). */
+static int warn_here(lua_State *L) {
+  dl_warn("%s", luaL_checkstring(L, 1));
+  lt_warnings(L);
+  return 0;
+}
+
+    {"_setlibroot", set_libroot}, {"_error", raise_here}, {"_warn", warn_here}, {NULL, NULL}};
 
 void lt_open_where(lua_State *L) { lt_register(L, NULL, where_funcs); }

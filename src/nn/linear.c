@@ -24,7 +24,8 @@ int nn_linear_forward(const char *fn, dl_tensor *out, const dl_tensor *in,
     return -1;
   int64_t n = in->size[0], nin = weight->size[1], nout = weight->size[0];
   if (in->size[1] != nin)
-    return dl_error("%s: input of size %s, expected %lld features (weight %s)", fn,
+    /* "size mismatch" is THNN's wording, which Torch7 programs (and nn's tests) look for */
+    return dl_error("%s: input of size %s, expected %lld features (weight %s): size mismatch", fn,
                     dl_sizestr(b1, sizeof b1, 2, in->size), (long long)nin,
                     dl_sizestr(b2, sizeof b2, 2, weight->size));
   if (nn_check_numel(fn, "bias", bias, nout) < 0) return -1;

@@ -20,11 +20,12 @@ static void make_empty(dl_tensor *t) {
   dl_tensor_init(t, dt);
 }
 
-/* res[i] = a + i * step, i < n, computed in double and converted. res may be a strided
-   1D view of n elements (resize keeps it): the values go through a contiguous scratch. */
+/* res[i] = a + i * step, i < n, computed in double and converted. A res of n elements
+   keeps its shape and view, filled in row-major order (Torch7: y:range(0, 3) into a 2x2
+   narrow of a matrix); others become 1D. The values go through a contiguous scratch. */
 static int fill_affine(dl_tensor *res, int64_t n, double a, double step, int pow10) {
   dl_tensor w;
-  if (dl_tensor_resize(res, 1, &n)) return -1;
+  if ((res->ndim == 0 || dl_tensor_numel(res) != n) && dl_tensor_resize(res, 1, &n)) return -1;
   int rc = op_scratch_open(&w, res, 0);
 #define AFFINE(T)                                      \
   T *p = dl_tensor_data(&w);                           \
@@ -50,6 +51,8 @@ int op_build_range(dl_tensor *res, double a, double b, double step) {
 
 static int spaced(const char *fn, dl_tensor *res, double a, double b, int64_t n, int pow10) {
   if (n < 1) return dl_error("%s: number of points must be at least 1, got %lld", fn, (long long)n);
+  if (n == 1 && a != b)
+    return dl_error("%s: 1 point between the distinct endpoints %g and %g", fn, a, b);
   return fill_affine(res, n, a, n == 1 ? 0 : (b - a) / (double)(n - 1), pow10);
 }
 

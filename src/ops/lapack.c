@@ -78,7 +78,15 @@ static int check_rows(const char *fn, const dl_tensor *b, const char *bname, int
 
 /* A result takes the numbers LAPACK computed in dt: it must be of that type, and two
    results cannot be one tensor. */
-static int check_results(const char *fn, dl_dtype dt, int n, dl_tensor *const *r) {
+/* The inputs of the running function, which put() compares its results with. */
+static _Thread_local const dl_tensor *op_inputs[2];
+
+/* Checks the results' types and distinctness, and records the inputs (in1, in2, either
+   may be NULL) for put(). */
+static int check_results_of(const char *fn, dl_dtype dt, int n, dl_tensor *const *r,
+                            const dl_tensor *in1, const dl_tensor *in2) {
+  op_inputs[0] = in1;
+  op_inputs[1] = in2;
   for (int i = 0; i < n; i++) {
     if (r[i]->dtype != dt)
       return dl_error("%s: result %d is a %sTensor, expected a %sTensor", fn, i + 1,
@@ -216,7 +224,13 @@ static int is_colmajor(const dl_tensor *t) {
    parent); otherwise resized at its offset, column-major when colmajor is set
    (Torch7's resize2d(cols, rows) + transpose for the matrices it returns transposed). */
 static int shape_like(dl_tensor *res, const dl_tensor *buf, int colmajor) {
-  if (colmajor && buf->ndim == 2 && !dl_tensor_samesize(res, buf)) {
+  /* Torch7 also re-strides a row-major result of the right sizes as column-major, on
+     its own elements (checkTransposed): torch.inverse(r, m) leaves r non-contiguous,
+     and its programs test that. An input given as its own result (torch.inverse(a, a))
+     and other views keep their strides. */
+  int rowmajor = res->ndim == 2 && dl_tensor_iscontiguous(res) && !is_colmajor(res) &&
+                 res != op_inputs[0] && res != op_inputs[1];
+  if (colmajor && buf->ndim == 2 && (!dl_tensor_samesize(res, buf) || rowmajor)) {
     int64_t t[2] = {buf->size[1], buf->size[0]};
     if (dl_tensor_resize(res, 2, t)) return -1;
     return dl_tensor_transpose(res, 0, 1);
@@ -305,7 +319,7 @@ int op_gesv(dl_tensor *x, dl_tensor *lu, const dl_tensor *b, const dl_tensor *a)
   const char *fn = "gesv";
   dl_tensor *res[2] = {x, lu};
   if (check_matrix(fn, b, 1, 1) || check_square(fn, a, 2) || check_same_type(fn, b, a, 2) ||
-      check_rows(fn, b, "B", 1, a, "A", 2) || check_results(fn, a->dtype, 2, res))
+      check_rows(fn, b, "B", 1, a, "A", 2) || check_results_of(fn, a->dtype, 2, res, a, b))
     return -1;
   dl_tensor A, B;
   dl_tensor_init(&A, a->dtype);
@@ -342,7 +356,7 @@ int op_trtrs(dl_tensor *x, dl_tensor *ra, const dl_tensor *b, const dl_tensor *a
   const char *fn = "trtrs";
   dl_tensor *res[2] = {x, ra};
   if (check_matrix(fn, b, 1, 1) || check_square(fn, a, 2) || check_same_type(fn, b, a, 2) ||
-      check_rows(fn, b, "B", 1, a, "A", 2) || check_results(fn, a->dtype, 2, res) ||
+      check_rows(fn, b, "B", 1, a, "A", 2) || check_results_of(fn, a->dtype, 2, res, a, b) ||
       check_uplo(fn, uplo) || check_letter(fn, "trans", trans, "NT") ||
       check_letter(fn, "diag", diag, "NU"))
     return -1;
@@ -374,7 +388,7 @@ int op_trtrs(dl_tensor *x, dl_tensor *ra, const dl_tensor *b, const dl_tensor *a
 
 int op_inverse(dl_tensor *res, const dl_tensor *a) {
   const char *fn = "inverse";
-  if (check_square(fn, a, 1) || check_results(fn, a->dtype, 1, &res)) return -1;
+  if (check_square(fn, a, 1) || check_results_of(fn, a->dtype, 1, &res, a, NULL)) return -1;
   dl_tensor A, W;
   dl_tensor_init(&A, a->dtype);
   dl_tensor_init(&W, a->dtype);
@@ -435,7 +449,7 @@ int op_gels(dl_tensor *rb, dl_tensor *ra, const dl_tensor *b, const dl_tensor *a
   const char *fn = "gels";
   dl_tensor *res[2] = {rb, ra};
   if (check_matrix(fn, b, 1, 1) || check_matrix(fn, a, 2, 0) || check_same_type(fn, b, a, 2) ||
-      check_rows(fn, b, "B", 1, a, "A", 2) || check_results(fn, a->dtype, 2, res))
+      check_rows(fn, b, "B", 1, a, "A", 2) || check_results_of(fn, a->dtype, 2, res, a, b))
     return -1;
   lapack_int m = (lapack_int)a->size[0], n = (lapack_int)a->size[1];
   lapack_int nrhs = b->ndim == 2 ? (lapack_int)b->size[1] : 1, ldb = m > n ? m : n;
@@ -477,6 +491,9 @@ int op_gels(dl_tensor *rb, dl_tensor *ra, const dl_tensor *b, const dl_tensor *a
     }
   }
   if (!rc) rc = check_rank(&A, a);
+  /* the solution is the first n rows, as Torch7 returns it (the rows below only held
+     the residual of an overdetermined system) */
+  if (!rc && ldb > n) rc = dl_tensor_narrow(&B, 0, 0, n);
   if (!rc && b->ndim == 1) as_vector(&B);
   if (!rc) rc = put(rb, &B, 1);
   if (!rc) rc = put(ra, &A, 1);
@@ -491,7 +508,8 @@ int op_gels(dl_tensor *rb, dl_tensor *ra, const dl_tensor *b, const dl_tensor *a
 
 int op_potrf(dl_tensor *res, const dl_tensor *a, char uplo) {
   const char *fn = "potrf";
-  if (check_square(fn, a, 1) || check_uplo(fn, uplo) || check_results(fn, a->dtype, 1, &res))
+  if (check_square(fn, a, 1) || check_uplo(fn, uplo) ||
+      check_results_of(fn, a->dtype, 1, &res, a, NULL))
     return -1;
   dl_tensor A;
   lapack_int n = (lapack_int)a->size[0], info = 0;
@@ -527,7 +545,7 @@ int op_potrs(dl_tensor *res, const dl_tensor *b, const dl_tensor *chol, char upl
   const char *fn = "potrs";
   if (check_matrix(fn, b, 1, 1) || check_square(fn, chol, 2) || check_same_type(fn, b, chol, 2) ||
       check_rows(fn, b, "B", 1, chol, "the factor", 2) || check_uplo(fn, uplo) ||
-      check_results(fn, b->dtype, 1, &res))
+      check_results_of(fn, b->dtype, 1, &res, b, chol))
     return -1;
   lapack_int n = (lapack_int)chol->size[0], nrhs = b->ndim == 2 ? (lapack_int)b->size[1] : 1;
   lapack_int info = 0;
@@ -551,7 +569,8 @@ int op_potrs(dl_tensor *res, const dl_tensor *b, const dl_tensor *chol, char upl
 
 int op_potri(dl_tensor *res, const dl_tensor *chol, char uplo) {
   const char *fn = "potri";
-  if (check_square(fn, chol, 1) || check_uplo(fn, uplo) || check_results(fn, chol->dtype, 1, &res))
+  if (check_square(fn, chol, 1) || check_uplo(fn, uplo) ||
+      check_results_of(fn, chol->dtype, 1, &res, chol, NULL))
     return -1;
   lapack_int n = (lapack_int)chol->size[0], info = 0;
   dl_tensor C;
@@ -573,7 +592,8 @@ int op_potri(dl_tensor *res, const dl_tensor *chol, char uplo) {
 
 int op_pstrf(dl_tensor *res, dl_tensor *piv, const dl_tensor *a, char uplo, double tol) {
   const char *fn = "pstrf";
-  if (check_square(fn, a, 1) || check_uplo(fn, uplo) || check_results(fn, a->dtype, 1, &res))
+  if (check_square(fn, a, 1) || check_uplo(fn, uplo) ||
+      check_results_of(fn, a->dtype, 1, &res, a, NULL))
     return -1;
   if (piv->dtype != DL_LONG)
     return dl_error("%s: result 2 is a %sTensor, expected a LongTensor", fn, dl_dtype_name(piv->dtype));
@@ -621,7 +641,7 @@ int op_symeig(dl_tensor *e, dl_tensor *v, const dl_tensor *a, int vectors, char 
   const char *fn = "symeig";
   dl_tensor *res[2] = {e, v};
   if (check_square(fn, a, 1) || check_uplo(fn, uplo) ||
-      check_results(fn, a->dtype, vectors ? 2 : 1, res))
+      check_results_of(fn, a->dtype, vectors ? 2 : 1, res, a, NULL))
     return -1;
   lapack_int n = (lapack_int)a->size[0], info = 0, lwork = -1;
   char jobz = vectors ? 'V' : 'N';
@@ -658,7 +678,8 @@ int op_symeig(dl_tensor *e, dl_tensor *v, const dl_tensor *a, int vectors, char 
 int op_eig(dl_tensor *e, dl_tensor *v, const dl_tensor *a, int vectors) {
   const char *fn = "eig";
   dl_tensor *res[2] = {e, v};
-  if (check_square(fn, a, 1) || check_results(fn, a->dtype, vectors ? 2 : 1, res)) return -1;
+  if (check_square(fn, a, 1) || check_results_of(fn, a->dtype, vectors ? 2 : 1, res, a, NULL))
+    return -1;
   lapack_int n = (lapack_int)a->size[0], info = 0, lwork = -1, one = 1, ldvr = vectors ? n : 1;
   char jobvl = 'N', jobvr = vectors ? 'V' : 'N';
   dl_tensor A, WRI, E, V, W;
@@ -716,7 +737,7 @@ int op_svd(dl_tensor *u, dl_tensor *s, dl_tensor *v, const dl_tensor *a, char jo
   const char *fn = "svd";
   dl_tensor *res[3] = {u, s, v};
   if (check_matrix(fn, a, 1, 0) || check_letter(fn, "job", jobu, "SA") ||
-      check_results(fn, a->dtype, 3, res))
+      check_results_of(fn, a->dtype, 3, res, a, NULL))
     return -1;
   lapack_int m = (lapack_int)a->size[0], n = (lapack_int)a->size[1], k = m < n ? m : n;
   lapack_int ucols = jobu == 'A' ? m : k, vtrows = jobu == 'A' ? n : k, info = 0, lwork = -1;
@@ -806,7 +827,7 @@ static void extract_r(dl_tensor *R, const dl_tensor *A) {
 int op_qr(dl_tensor *q, dl_tensor *r, const dl_tensor *a) {
   const char *fn = "qr";
   dl_tensor *res[2] = {q, r};
-  if (check_matrix(fn, a, 1, 0) || check_results(fn, a->dtype, 2, res)) return -1;
+  if (check_matrix(fn, a, 1, 0) || check_results_of(fn, a->dtype, 2, res, a, NULL)) return -1;
   int64_t m = a->size[0], n = a->size[1], k = m < n ? m : n;
   dl_tensor A, R, T;
   dl_tensor_init(&A, a->dtype);
@@ -833,7 +854,7 @@ int op_qr(dl_tensor *q, dl_tensor *r, const dl_tensor *a) {
 int op_geqrf(dl_tensor *ra, dl_tensor *tau, const dl_tensor *a) {
   const char *fn = "geqrf";
   dl_tensor *res[2] = {ra, tau};
-  if (check_matrix(fn, a, 1, 0) || check_results(fn, a->dtype, 2, res)) return -1;
+  if (check_matrix(fn, a, 1, 0) || check_results_of(fn, a->dtype, 2, res, a, NULL)) return -1;
   int64_t k = a->size[0] < a->size[1] ? a->size[0] : a->size[1];
   dl_tensor A, T;
   dl_tensor_init(&A, a->dtype);
@@ -861,7 +882,7 @@ static int check_tau(const char *fn, const dl_tensor *tau, int targ, int64_t kma
 int op_orgqr(dl_tensor *q, const dl_tensor *a, const dl_tensor *tau) {
   const char *fn = "orgqr";
   if (check_matrix(fn, a, 1, 0) || check_vector(fn, tau, 2) || check_same_type(fn, a, tau, 2) ||
-      check_results(fn, a->dtype, 1, &q))
+      check_results_of(fn, a->dtype, 1, &q, a, NULL))
     return -1;
   int64_t m = a->size[0], n = a->size[1], ncols = m < n ? m : n;
   if (check_tau(fn, tau, 2, ncols, a, 1)) return -1;
@@ -886,7 +907,7 @@ int op_ormqr(dl_tensor *res, const dl_tensor *a, const dl_tensor *tau, const dl_
   if (check_matrix(fn, a, 1, 0) || check_vector(fn, tau, 2) || check_matrix(fn, c, 3, 0) ||
       check_same_type(fn, a, tau, 2) || check_same_type(fn, a, c, 3) ||
       check_letter(fn, "side", side, "LR") || check_letter(fn, "trans", trans, "NT") ||
-      check_results(fn, a->dtype, 1, &res))
+      check_results_of(fn, a->dtype, 1, &res, a, c))
     return -1;
   lapack_int m = (lapack_int)c->size[0], n = (lapack_int)c->size[1];
   lapack_int nq = side == 'L' ? m : n, k = (lapack_int)tau->size[0], info = 0, lwork = -1;

@@ -152,7 +152,7 @@ static int check_types(const char *fn, const dl_tensor *res, int nin, const dl_t
                       dl_dtype_name(dt), dl_dtype_name(in[k]->dtype));
   if (!row[dt]) return dl_error("%s: not supported for torch.%sTensor", fn, dl_dtype_name(dt));
   dl_dtype want = cmp ? DL_BYTE : dt;
-  if (res->dtype != want)
+  if (res->dtype != want && !(cmp && res->dtype == dt))
     return dl_error("%s: the result is a torch.%sTensor, expected a torch.%sTensor", fn,
                     dl_dtype_name(res->dtype), dl_dtype_name(want));
   return 0;
@@ -175,6 +175,30 @@ static int broadcast_all(const char *fn, int nin, const dl_tensor **in, int64_t 
   return acc.ndim;
 }
 
+/* Torch7 paired the elements of operands in row-major order whatever their shapes, when
+   their element counts agreed (2x3 + 6 worked); NumPy broadcasting replaced that. Operands
+   that do not broadcast but all have the first one's (non-zero) element count keep
+   Torch7's meaning, with a warning, as PyTorch 0.4 did: the result takes the first
+   operand's shape. True when that applies. */
+static int same_count(int nin, const dl_tensor **in) {
+  int64_t n = dl_tensor_numel(in[0]);
+  if (in[0]->ndim == 0 || n == 0) return 0;
+  for (int k = 1; k < nin; k++)
+    if (in[k]->ndim == 0 || dl_tensor_numel(in[k]) != n) return 0;
+  return 1;
+}
+
+static void warn_paired(const char *fn, int nin, const dl_tensor **in, int inplace) {
+  char sizes[3][128];
+  for (int k = 0; k < nin; k++) dl_sizestr(sizes[k], sizeof sizes[k], in[k]->ndim, in[k]->size);
+  dl_warn("%s: sizes %s%s%s%s%s %s but have the same number of elements (%lld): paired in "
+          "row-major order, as Torch7 did (deprecated: view one operand as the other's shape)",
+          fn, sizes[0], nin > 2 ? ", " : " and ", sizes[1], nin > 2 ? " and " : "",
+          nin > 2 ? sizes[2] : "",
+          inplace ? "broadcast to a size the in-place result cannot take" : "do not broadcast",
+          (long long)dl_tensor_numel(in[0]));
+}
+
 /* Gives res the broadcast shape, keeping its view when it has that shape already. */
 static int prepare_result(const char *fn, dl_tensor *res, int nin, const dl_tensor **in,
                           int ndim, const int64_t *size) {
@@ -193,31 +217,69 @@ static int run(const char *fn, dl_tensor *res, int nin, const dl_tensor **in,
                const op_loop_fn *row, int cmp, op_pw_ctx *c) {
   int64_t size[DL_MAXDIM];
   if (check_types(fn, res, nin, in, row, cmp) < 0) return -1;
-  int ndim = broadcast_all(fn, nin, in, size);
+  if (cmp && res->dtype != DL_BYTE) {
+    /* a comparison into a tensor of the operands' type (Torch7's torch.gt(res, a, b) with
+       a DoubleTensor res): 0s and 1s, through a ByteTensor */
+    dl_tensor b;
+    dl_tensor_init(&b, DL_BYTE);
+    int rc = run(fn, &b, nin, in, row, cmp, c);
+    if (rc == 0) rc = prepare_result(fn, res, nin, in, b.ndim, b.size);
+    if (rc == 0) rc = op_copy(res, &b);
+    dl_tensor_free(&b);
+    return rc;
+  }
+  int ndim = broadcast_all(fn, nin, in, size), paired = 0;
+  /* in place (res is an operand) with a broadcast shape res cannot take, as
+     x:cdiv(y) of 5 by 5x1: paired as well when the counts agree (PyTorch 0.4 did too) */
+  int inplace_misfit = 0;
+  if (ndim >= 0 && !same_sizes(ndim, size, res))
+    for (int k = 0; k < nin; k++)
+      inplace_misfit |= res->storage && res->storage == in[k]->storage;
+  if ((ndim < 0 || (inplace_misfit && dl_tensor_numel(res) == dl_tensor_numel(in[0]))) &&
+      same_count(nin, in)) {
+    paired = 1;
+    ndim = in[0]->ndim;
+    memcpy(size, in[0]->size, sizeof(int64_t) * ndim);
+  }
   if (ndim < 0 || prepare_result(fn, res, nin, in, ndim, size) < 0) return -1;
   /* expanded copies of the operands' headers: expand only changes sizes and strides,
-     so they need no reference of their own to the storage */
-  dl_tensor ex[OP_MAXARGS];
+     so they need no reference of their own to the storage. A paired operand is viewed
+     with the first one's shape, through a contiguous copy (own) when its strides do
+     not allow the view. */
+  dl_tensor ex[OP_MAXARGS], own[OP_MAXARGS];
   const dl_tensor *ts[OP_MAXARGS] = {res};
-  for (int k = 0; k < nin; k++) {
+  int rc = 0;
+  for (int k = 0; k < nin; k++) dl_tensor_init(&own[k], in[k]->dtype);
+  for (int k = 0; k < nin && rc == 0; k++) {
     ex[k] = *in[k];
-    if (!same_sizes(ndim, size, &ex[k]) && dl_tensor_expand(&ex[k], ndim, size) < 0) return -1;
     ts[k + 1] = &ex[k];
+    if (same_sizes(ndim, size, &ex[k])) continue;
+    if (!paired) {
+      rc = dl_tensor_expand(&ex[k], ndim, size);
+    } else if (dl_tensor_view(&ex[k], ndim, size) < 0) {
+      rc = op_clone(&own[k], in[k], in[k]->dtype);
+      ex[k] = own[k];
+      if (rc == 0) rc = dl_tensor_view(&ex[k], ndim, size);
+    }
   }
   /* An operand that overlaps the result without being the same view (x:t() into x)
      would be read after some of its elements were written: compute into a temporary. */
   dl_tensor tmp;
   dl_tensor_init(&tmp, res->dtype);
-  for (int k = 0; k < nin; k++)
+  for (int k = 0; k < nin && rc == 0; k++)
     if (dl_tensor_overlaps(res, &ex[k]) && !dl_tensor_sameview(res, &ex[k])) {
-      if (dl_tensor_new(&tmp, res->dtype, ndim, size) < 0) return -1;
+      rc = dl_tensor_new(&tmp, res->dtype, ndim, size);
       ts[0] = &tmp;
       break;
     }
-  op_foreach(nin + 1, ts, row[in[0]->dtype], c);
-  int rc = c->zero ? dl_error("%s: integer division by zero", fn) : 0;
-  if (ts[0] == &tmp && rc == 0) rc = op_copy(res, &tmp);
+  if (rc == 0) {
+    op_foreach(nin + 1, ts, row[in[0]->dtype], c);
+    rc = c->zero ? dl_error("%s: integer division by zero", fn) : 0;
+    if (ts[0] == &tmp && rc == 0) rc = op_copy(res, &tmp);
+    if (rc == 0 && paired) warn_paired(fn, nin, in, inplace_misfit);
+  }
   dl_tensor_free(&tmp);
+  for (int k = 0; k < nin; k++) dl_tensor_free(&own[k]);
   return rc;
 }
 

@@ -114,9 +114,13 @@ typedef enum { OP_TERNARY_ALL(OP_ENUM_T) OP_TERNARY_FLOAT(OP_ENUM_T) OP_NTERNARY
 /* The results: res keeps its view when it already has the broadcast shape of the
    operands (so in-place ops on non-contiguous views write the right elements);
    otherwise it is resized, unless it shares storage with an operand (an in-place op
-   cannot change its shape): then it is an error. res must have the operands' type, or
-   be a ByteTensor for comparisons. Operands of different types are an error naming
-   both; so is a float-only op on a Long or Byte tensor, and integer division by zero.
+   cannot change its shape): then it is an error. res must have the operands' type; for
+   comparisons, be a ByteTensor or of the operands' type (0 and 1, as Torch7). Operands
+   that do not broadcast (or, in place, broadcast to a shape res cannot take) but all have
+   the first one's element count are paired in row-major order (Torch7's rule) with a
+   dl_warn; the result takes the first operand's shape. Operands of different types are
+   an error naming both; so is a float-only op on a Long or Byte tensor, and integer
+   division by zero.
    res may be an operand itself (x:add(y) is op_pw_binary(x, x, y, ...)). fn names the
    Lua-level function in error messages; NULL uses the op's name. */
 int op_pw_unary(const char *fn, dl_tensor *res, const dl_tensor *x, op_pw_unop op, double p0,
