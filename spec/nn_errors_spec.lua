@@ -232,7 +232,8 @@ local SPATIAL_HERE = {SpatialSoftMax = true, SpatialBatchNormalization = true,
 local function inSet(name)
    if name == 'Module' or name == 'Container' or name == 'Criterion' then return false end
    if name:find('Criterion') or FAMILY[name] then return false end
-   if name:find('^Spatial') or name:find('^Temporal') or name:find('^Volumetric') then
+   if name:find('^Spatial') or name:find('^Temporal') or name:find('^Volumetric') or
+      name == 'FeatureLPPooling' or name == 'UpSampling' then
       return SPATIAL_HERE[name] or false
    end
    -- an instance without running its constructor, to ask for its ancestry

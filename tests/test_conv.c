@@ -1,7 +1,9 @@
 /* Convolution kernels against direct loops: both conv paths, float and double, stride,
    padding and dilation, single images; the error paths, huge geometry included. */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -176,6 +178,123 @@ static void test_overflow(void) {
   dl_tensor_free(&tin); dl_tensor_free(&tw);
 }
 
+/* The connection-table convolutions: valid and full, against the scatter definition
+   (each connection adds its input plane's products into its output plane); the input and
+   weight gradients by the adjoint identities <y - bias, g> = <x, gx> = <w, gw>. */
+static void test_convmap(int full) {
+  int64_t n = 2, nin = 3, nout = 2, h = 5, w = 4, nc = 4;
+  nn_conv_geom g = {2, 3, 2, 1, 0, 0, 1, 1}; /* kh 2, kw 3, dh 2, dw 1 */
+  int64_t oh = full ? (h - 1) * 2 + 2 : (h - 2) / 2 + 1, ow = full ? (w - 1) + 3 : w - 3 + 1;
+  int64_t conn_v[8] = {1, 1, 3, 1, 2, 2, 3, 2};
+  dl_tensor in, wt, b, conn, out, gi, go, gw;
+  int64_t is[4] = {n, nin, h, w}, ws[3] = {nc, 2, 3}, bs[1] = {nout}, cs[2] = {nc, 2};
+  int64_t os[4] = {n, nout, oh, ow};
+  dl_tensor_new(&in, DL_DOUBLE, 4, is);
+  dl_tensor_new(&wt, DL_DOUBLE, 3, ws);
+  dl_tensor_new(&gw, DL_DOUBLE, 3, ws);
+  dl_tensor_new(&b, DL_DOUBLE, 1, bs);
+  dl_tensor_new(&conn, DL_LONG, 2, cs);
+  dl_tensor_new(&go, DL_DOUBLE, 4, os);
+  dl_tensor_init(&out, DL_DOUBLE);
+  dl_tensor_init(&gi, DL_DOUBLE);
+  fill(&in, 1);
+  fill(&wt, 4);
+  fill(&b, 2);
+  fill(&go, 3);
+  op_fill(&gw, 0);
+  for (int i = 0; i < 8; i++) op_set(&conn, i, (double)conn_v[i]);
+  CHECK(nn_convmap_forward("nn.Test", &out, &in, &wt, &b, &conn, nout, &g, full) == 0);
+  CHECK(out.ndim == 4 && out.size[1] == nout && out.size[2] == oh && out.size[3] == ow);
+  double *ref = calloc((size_t)(n * nout * oh * ow), sizeof(double));
+  for (int64_t s = 0; s < n; s++)
+    for (int64_t k = 0; k < nc; k++) {
+      int64_t c = conn_v[2 * k] - 1, o = conn_v[2 * k + 1] - 1;
+      /* full: input (y, x) feeds output (y*dh + i, x*dw + j); valid: output (y, x) reads
+         input (y*dh + i, x*dw + j) */
+      int64_t gh = full ? h : oh, gw_ = full ? w : ow;
+      for (int64_t y = 0; y < gh; y++)
+        for (int64_t x = 0; x < gw_; x++)
+          for (int64_t i = 0; i < 2; i++)
+            for (int64_t j = 0; j < 3; j++) {
+              int64_t ly = y * 2 + i, lx = x + j;
+              double wv = op_get(&wt, (k * 2 + i) * 3 + j);
+              if (full)
+                ref[((s * nout + o) * oh + ly) * ow + lx] += wv * op_get(&in, ((s * nin + c) * h + y) * w + x);
+              else
+                ref[((s * nout + o) * oh + y) * ow + x] += wv * op_get(&in, ((s * nin + c) * h + ly) * w + lx);
+            }
+    }
+  double err = 0, lhs = 0;
+  for (int64_t s = 0; s < n; s++)
+    for (int64_t o = 0; o < nout; o++)
+      for (int64_t p = 0; p < oh * ow; p++) {
+        int64_t at = (s * nout + o) * oh * ow + p;
+        err = fmax(err, fabs(op_get(&out, at) - ref[at] - op_get(&b, o)));
+        lhs += ref[at] * op_get(&go, at);
+      }
+  CHECK_NEAR(err, 0, 1e-12);
+  CHECK(nn_convmap_backward_input("nn.Test", &gi, &in, &go, &wt, &conn, nout, &g, full) == 0);
+  CHECK(nn_convmap_backward_params("nn.Test", &gw, NULL, &in, &go, &conn, nout, 1.0, &g, full) == 0);
+  double xg = 0, wg = 0;
+  for (int64_t i = 0; i < dl_tensor_numel(&in); i++) xg += op_get(&in, i) * op_get(&gi, i);
+  for (int64_t i = 0; i < dl_tensor_numel(&wt); i++) wg += op_get(&wt, i) * op_get(&gw, i);
+  CHECK_NEAR(xg, lhs, 1e-9);
+  CHECK_NEAR(wg, lhs, 1e-9);
+  /* a connection past the input planes is refused */
+  op_set(&conn, 0, 4);
+  CHECK(nn_convmap_forward("nn.Test", &out, &in, &wt, &b, &conn, nout, &g, full) < 0 &&
+        says("connection 1 (4 -> 1) is outside input 2x3x5x4"));
+  free(ref);
+  dl_tensor *all[] = {&in, &wt, &b, &conn, &out, &gi, &go, &gw};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) dl_tensor_free(all[i]);
+}
+
+/* SpatialConvolutionLocal with the same kernel at every position is nn_conv2d; with the
+   kernels differing, each position's output is its own kernel's (checked at one). */
+static void test_convlocal(void) {
+  nn_conv_geom g = {2, 3, 1, 2, 1, 0, 1, 1};
+  int64_t n = 2, c = 2, h = 4, w = 7, f = 3;
+  int64_t oh = (h + 2 - 2) / 1 + 1, ow = (w - 3) / 2 + 1, P = oh * ow, K = c * 2 * 3;
+  dl_tensor in, wt, b, lw, lb, out, lout, cols, obuf;
+  int64_t is[4] = {n, c, h, w}, ws[4] = {f, c, 2, 3}, bs[1] = {f};
+  int64_t lws[6] = {oh, ow, f, c, 2, 3}, lbs[3] = {f, oh, ow};
+  dl_tensor_new(&in, DL_DOUBLE, 4, is);
+  dl_tensor_new(&wt, DL_DOUBLE, 4, ws);
+  dl_tensor_new(&b, DL_DOUBLE, 1, bs);
+  dl_tensor_new(&lw, DL_DOUBLE, 6, lws);
+  dl_tensor_new(&lb, DL_DOUBLE, 3, lbs);
+  dl_tensor_init(&out, DL_DOUBLE);
+  dl_tensor_init(&lout, DL_DOUBLE);
+  dl_tensor_init(&cols, DL_DOUBLE);
+  dl_tensor_init(&obuf, DL_DOUBLE);
+  fill(&in, 1);
+  fill(&wt, 2);
+  fill(&b, 5);
+  for (int64_t p = 0; p < P; p++)
+    for (int64_t i = 0; i < f * K; i++) op_set(&lw, p * f * K + i, op_get(&wt, i));
+  for (int64_t o = 0; o < f; o++)
+    for (int64_t p = 0; p < P; p++) op_set(&lb, o * P + p, op_get(&b, o));
+  CHECK(nn_conv2d_forward("nn.Test", &out, &cols, &obuf, &in, &wt, &b, &g) == 0);
+  CHECK(nn_convlocal_forward("nn.Test", &lout, &cols, &in, &lw, &lb, &g) == 0);
+  double err = 0;
+  for (int64_t i = 0; i < dl_tensor_numel(&out); i++)
+    err = fmax(err, fabs(op_get(&out, i) - op_get(&lout, i)));
+  CHECK_NEAR(err, 0, 1e-12);
+  /* doubling position 0's kernels doubles the bias-free part of output 0 there only */
+  for (int64_t i = 0; i < f * K; i++) op_set(&lw, i, 2 * op_get(&wt, i));
+  CHECK(nn_convlocal_forward("nn.Test", &lout, &cols, &in, &lw, &lb, &g) == 0);
+  CHECK_NEAR(op_get(&lout, 0) - op_get(&b, 0), 2 * (op_get(&out, 0) - op_get(&b, 0)), 1e-12);
+  CHECK_NEAR(op_get(&lout, 1), op_get(&out, 1), 1e-12);
+  /* a weight made for another input size is refused */
+  int64_t small[4] = {n, c, h, w - 1};
+  dl_tensor in2;
+  dl_tensor_new(&in2, DL_DOUBLE, 4, small);
+  CHECK(nn_convlocal_forward("nn.Test", &lout, &cols, &in2, &lw, &lb, &g) < 0 &&
+        says("gives a 5x2 output, but weight of size 5x3x3x2x2x3"));
+  dl_tensor *all[] = {&in, &wt, &b, &lw, &lb, &out, &lout, &cols, &obuf, &in2};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) dl_tensor_free(all[i]);
+}
+
 int main(void) {
   nn_conv_geom plain = {3, 3, 1, 1, 1, 1, 1, 1}, odd = {2, 3, 2, 1, 0, 2, 2, 1};
   for (int p = NN_CONV_BATCH; p <= NN_CONV_SAMPLE; p++) {
@@ -187,5 +306,8 @@ int main(void) {
   test_single_image();
   test_errors();
   test_overflow();
+  test_convmap(0);
+  test_convmap(1);
+  test_convlocal();
   return check_done("test_conv");
 }

@@ -72,6 +72,15 @@ void lt_warnings(lua_State *L);
     lt_warnings(L);               \
   } while (0)
 
+/* A kernel binding's arguments 1, 2, ... read by spec, one letter each, into the pointers
+   of out: 't' a tensor (dl_tensor **), 'o' a tensor or nil (NULL), 'i' an integer
+   (int64_t *), 'I' an optional integer (*out keeps its default when nil), 'n' a number
+   (double *), 'b' a boolean (int *). Returns fn, lt_callername(L, name). lt_done(L, rc)
+   ends the binding: raises when rc < 0, prints a pending warning, steps the collector,
+   returns 0 (lt_args.c). */
+const char *lt_args(lua_State *L, const char *name, const char *spec, void *const *out);
+int lt_done(lua_State *L, int rc);
+
 /* Tells Lua's collector about tensor bytes allocated since the last call, so that a loop
    making temporaries does not grow without collectgarbage(). Called by lt_newtensor and
    after any binding that may allocate. */
@@ -127,6 +136,7 @@ void lt_open_rnn(lua_State *L);     /* LSTM and GRU kernels into torch._nn: lt_r
 void lt_open_attention(lua_State *L); /* fused attention kernels into torch._nn: lt_attention.c */
 void lt_open_conv(lua_State *L);    /* convolution kernels into torch._nn: lt_conv.c */
 void lt_open_pool(lua_State *L);    /* pooling kernels into torch._nn: lt_pool.c */
+void lt_open_volumetric(lua_State *L); /* volumetric kernels into torch._nn: lt_volumetric.c */
 void lt_open_optim(lua_State *L);   /* optimizer update kernels into torch._optim: lt_optim.c */
 void lt_open_io(lua_State *L);      /* readers (CSV, IDX) and serialization: lt_io.c */
 void lt_open_idx(lua_State *L);     /* IDX (MNIST format) reading into torch._io: lt_idx.c */

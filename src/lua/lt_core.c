@@ -358,6 +358,7 @@ static const struct {
     OPEN(lt_open_maxmin),
     OPEN(lt_open_rnn),
     OPEN(lt_open_pool),
+    OPEN(lt_open_volumetric),
     OPEN(lt_open_bitwise), OPEN(lt_open_signal), OPEN(lt_open_histogram), OPEN(lt_open_dimwise),
     OPEN(lt_open_attention),
 };

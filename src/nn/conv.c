@@ -46,6 +46,12 @@ static void gemm_double(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64
               beta, c, (int)ldc);
 }
 
+/* A connection-table pass: n samples, ns source planes of sh x sw, nd destination planes
+   of dh_ x dw_, a kh x kw kernel with stride dh x dw (see conv_loops.h). */
+typedef struct {
+  int64_t n, ns, sh, sw, nd, dh_, dw_, kh, kw, dh, dw;
+} map_dims;
+
 #define NN_LOOPS "conv_loops.h"
 #include "float_loops.h"
 
@@ -112,6 +118,21 @@ static void rowsum(dl_tensor *gb, const dl_tensor *m, int64_t rows, int64_t len,
 }
 
 /* ---- sizes, buffers and views --------------------------------------------------------- */
+
+int nn_contiguous_pair(dl_tensor *a, const dl_tensor *x, dl_tensor *b, const dl_tensor *y) {
+  if (nn_contiguous(a, x) < 0) return -1;
+  if (nn_contiguous(b, y) < 0) {
+    dl_tensor_free(a);
+    return -1;
+  }
+  return 0;
+}
+
+int nn_free_pair(dl_tensor *a, dl_tensor *b, int rc) {
+  dl_tensor_free(a);
+  dl_tensor_free(b);
+  return rc;
+}
 
 /* a * b + c for non-negative operands, or -1 when it does not fit an int64_t. */
 static int64_t muladd(int64_t a, int64_t b, int64_t c) {
@@ -259,11 +280,7 @@ int nn_conv2d_forward(const char *fn, dl_tensor *out, dl_tensor *cols, dl_tensor
   int64_t P = d.oh * d.ow;
   int nt, ps = per_sample(d.n, f, K, P, &nt);
   dl_tensor xc, wc;
-  if (nn_contiguous(&xc, in) < 0) return -1;
-  if (nn_contiguous(&wc, weight) < 0) {
-    dl_tensor_free(&xc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&xc, in, &wc, weight) < 0) return -1;
   int rc = resize_image(fn, out, batched, d.n, f, d.oh, d.ow);
   if (rc == 0) rc = ps ? resize2(fn, cols, nt, K * P) : resize2(fn, cols, K, NP);
   if (rc == 0 && !ps) rc = resize2(fn, obuf, f, NP);
@@ -278,9 +295,7 @@ int nn_conv2d_forward(const char *fn, dl_tensor *out, dl_tensor *cols, dl_tensor
     rc = op_gemm('n', 'n', 1.0, &w2, cols, 0.0, obuf);
     if (rc == 0) scatter(out, obuf, d.n, f, P, bias);
   }
-  dl_tensor_free(&xc);
-  dl_tensor_free(&wc);
-  return rc;
+  return nn_free_pair(&xc, &wc, rc);
 }
 
 int nn_conv2d_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *gcols,
@@ -296,11 +311,7 @@ int nn_conv2d_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *gcols
   int64_t P = d.oh * d.ow;
   int nt, ps = per_sample(d.n, f, K, P, &nt);
   dl_tensor gc, wc;
-  if (nn_contiguous(&gc, gradOut) < 0) return -1;
-  if (nn_contiguous(&wc, weight) < 0) {
-    dl_tensor_free(&gc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&gc, gradOut, &wc, weight) < 0) return -1;
   int rc = resize_image(fn, gradIn, batched, d.n, d.c, d.h, d.w);
   if (rc == 0) rc = ps ? resize2(fn, gcols, nt, K * P) : resize2(fn, gcols, K, NP);
   if (rc == 0 && !ps) rc = resize2(fn, obuf, f, NP);
@@ -315,9 +326,7 @@ int nn_conv2d_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *gcols
     rc = op_gemm('t', 'n', 1.0, &w2, obuf, 0.0, gcols);
     if (rc == 0) col2im(gradIn, gcols, &d, g);
   }
-  dl_tensor_free(&gc);
-  dl_tensor_free(&wc);
-  return rc;
+  return nn_free_pair(&gc, &wc, rc);
 }
 
 int nn_conv2d_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gradBias,
@@ -335,11 +344,7 @@ int nn_conv2d_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *
   int64_t P = d.oh * d.ow;
   int nt, ps = per_sample(d.n, f, K, P, &nt);
   dl_tensor gc, xc;
-  if (nn_contiguous(&gc, gradOut) < 0) return -1;
-  if (nn_contiguous(&xc, in) < 0) {
-    dl_tensor_free(&gc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&gc, gradOut, &xc, in) < 0) return -1;
   int rc = 0;
   if (ps) {
     /* obuf holds the threads' partial sums */
@@ -368,9 +373,7 @@ int nn_conv2d_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *
     }
     if (rc == 0 && gradBias) rowsum(gradBias, obuf, f, NP, NP, scale);
   }
-  dl_tensor_free(&gc);
-  dl_tensor_free(&xc);
-  return rc;
+  return nn_free_pair(&gc, &xc, rc);
 }
 
 /* ---- transposed (full) convolution ---------------------------------------------------- */
@@ -427,11 +430,7 @@ int nn_fullconv2d_forward(const char *fn, dl_tensor *out, dl_tensor *cols, dl_te
       nn_check_type(fn, "output", out, in->dtype) < 0)
     return -1;
   dl_tensor xc, wc;
-  if (nn_contiguous(&xc, in) < 0) return -1;
-  if (nn_contiguous(&wc, weight) < 0) {
-    dl_tensor_free(&xc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&xc, in, &wc, weight) < 0) return -1;
   int rc = resize2(fn, ibuf, cin, NP);
   if (rc == 0) rc = resize2(fn, cols, K, NP);
   if (rc == 0) rc = resize_image(fn, out, batched, d.n, d.c, d.h, d.w);
@@ -444,9 +443,7 @@ int nn_fullconv2d_forward(const char *fn, dl_tensor *out, dl_tensor *cols, dl_te
     col2im(out, cols, &d, g);
     if (bias) add_bias(out, d.n, d.c, d.h * d.w, bias);
   }
-  dl_tensor_free(&xc);
-  dl_tensor_free(&wc);
-  return rc;
+  return nn_free_pair(&xc, &wc, rc);
 }
 
 int nn_fullconv2d_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *cols,
@@ -461,11 +458,7 @@ int nn_fullconv2d_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *c
       nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0)
     return -1;
   dl_tensor gc, wc;
-  if (nn_contiguous(&gc, gradOut) < 0) return -1;
-  if (nn_contiguous(&wc, weight) < 0) {
-    dl_tensor_free(&gc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&gc, gradOut, &wc, weight) < 0) return -1;
   int rc = resize2(fn, cols, K, NP);
   if (rc == 0) rc = resize2(fn, ibuf, cin, NP);
   if (rc == 0) rc = resize_image(fn, gradIn, batched, d.n, cin, d.oh, d.ow);
@@ -475,9 +468,7 @@ int nn_fullconv2d_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *c
     rc = op_gemm('n', 'n', 1.0, &w2, cols, 0.0, ibuf);
   }
   if (rc == 0) scatter(gradIn, ibuf, d.n, cin, d.oh * d.ow, NULL);
-  dl_tensor_free(&gc);
-  dl_tensor_free(&wc);
-  return rc;
+  return nn_free_pair(&gc, &wc, rc);
 }
 
 int nn_fullconv2d_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gradBias,
@@ -494,11 +485,7 @@ int nn_fullconv2d_backward_params(const char *fn, dl_tensor *gradWeight, dl_tens
   if (!dl_tensor_iscontiguous(gradWeight))
     return dl_error("%s: gradWeight must be contiguous", fn);
   dl_tensor gc, xc;
-  if (nn_contiguous(&gc, gradOut) < 0) return -1;
-  if (nn_contiguous(&xc, in) < 0) {
-    dl_tensor_free(&gc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&gc, gradOut, &xc, in) < 0) return -1;
   int rc = resize2(fn, cols, K, NP);
   if (rc == 0) rc = resize2(fn, ibuf, cin, NP);
   if (rc == 0) {
@@ -516,9 +503,7 @@ int nn_fullconv2d_backward_params(const char *fn, dl_tensor *gradWeight, dl_tens
       rowsum(gradBias, &gb, d.c, d.h * d.w, d.h * d.w, scale);
     }
   }
-  dl_tensor_free(&gc);
-  dl_tensor_free(&xc);
-  return rc;
+  return nn_free_pair(&gc, &xc, rc);
 }
 
 /* ---- temporal convolution ------------------------------------------------------------- */
@@ -634,11 +619,7 @@ int nn_temporal_conv_backward_params(const char *fn, dl_tensor *gradWeight,
       nn_check_vec(fn, "gradBias", gradBias, o, in->dtype) < 0)
     return -1;
   dl_tensor gc, xc;
-  if (nn_contiguous(&gc, gradOut) < 0) return -1;
-  if (nn_contiguous(&xc, in) < 0) {
-    dl_tensor_free(&gc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&gc, gradOut, &xc, in) < 0) return -1;
   int rc = 0;
   for (int64_t b = 0; rc == 0 && b < n; b++) {
     dl_tensor x = windows(&xc, b, t, dd, ot, kw, dw), g2 = mat(&gc, ot, o);
@@ -646,7 +627,257 @@ int nn_temporal_conv_backward_params(const char *fn, dl_tensor *gradWeight,
     rc = op_gemm('t', 'n', scale, &g2, &x, 1.0, gradWeight);
   }
   if (rc == 0 && gradBias) colsum(gradBias, &gc, n * ot, o, scale);
-  dl_tensor_free(&gc);
-  dl_tensor_free(&xc);
-  return rc;
+  return nn_free_pair(&gc, &xc, rc);
+}
+
+/* ---- connection-table convolutions ---------------------------------------------------- */
+
+/* The sizes of a table convolution of in (nin planes) into nout planes: weight nconn x kH x
+   kW, conn a Long nconn x 2 table of 1-based (input, output) planes. A valid convolution
+   (full = 0) makes oH = (H - kH) / dH + 1, a full one oH = (H - 1) dH + kH. *m is set for
+   the pass from the image to the grid (sources: the input planes). */
+static int map_setup(const char *fn, map_dims *m, int *batched, int64_t *oh, int64_t *ow,
+                     const dl_tensor *in, const dl_tensor *weight, const dl_tensor *conn,
+                     int64_t nout, const nn_conv_geom *g, int full) {
+  char b1[96], b2[96];
+  if (nn_check_image(fn, "input", in, 0) < 0 ||
+      nn_check_type(fn, "weight", weight, in->dtype) < 0 ||
+      nn_check_type(fn, "connection table", conn, DL_LONG) < 0 || check_geom(fn, g) < 0)
+    return -1;
+  *batched = in->ndim == 4;
+  const int64_t *s = in->size + in->ndim - 3;
+  int64_t nconn = conn->ndim == 2 ? conn->size[0] : -1;
+  if (nconn < 1 || conn->size[1] != 2 || !dl_tensor_iscontiguous(conn))
+    return dl_error("%s: connection table of size %s, expected a contiguous nConnections x 2 "
+                    "table", fn, dl_sizestr(b1, sizeof b1, conn->ndim, conn->size));
+  if (weight->ndim != 3 || weight->size[0] != nconn || weight->size[1] != g->kh ||
+      weight->size[2] != g->kw)
+    return dl_error("%s: weight of size %s, expected %lldx%lldx%lld (connections x kH x kW)",
+                    fn, dl_sizestr(b1, sizeof b1, weight->ndim, weight->size),
+                    (long long)nconn, (long long)g->kh, (long long)g->kw);
+  const int64_t *c = dl_tensor_data(conn);
+  for (int64_t k = 0; k < nconn; k++)
+    if (c[2 * k] < 1 || c[2 * k] > s[0] || c[2 * k + 1] < 1 || c[2 * k + 1] > nout)
+      return dl_error("%s: connection %lld (%lld -> %lld) is outside input %s and %lld "
+                      "output planes", fn, (long long)(k + 1), (long long)c[2 * k],
+                      (long long)c[2 * k + 1], dl_sizestr(b2, sizeof b2, in->ndim, in->size),
+                      (long long)nout);
+  m->n = *batched ? in->size[0] : 1, m->ns = s[0], m->sh = s[1], m->sw = s[2], m->nd = nout;
+  m->kh = g->kh, m->kw = g->kw, m->dh = g->dh, m->dw = g->dw;
+  if (full) {
+    *oh = muladd(s[1] - 1, g->dh, g->kh), *ow = muladd(s[2] - 1, g->dw, g->kw);
+    if (*oh < 0 || *ow < 0)
+      return dl_error("%s: the output of input %s overflows", fn,
+                      dl_sizestr(b1, sizeof b1, in->ndim, in->size));
+  } else {
+    *oh = nn_conv_outsize(s[1], g->kh, g->dh, 0, 1), *ow = nn_conv_outsize(s[2], g->kw, g->dw, 0, 1);
+    if (*oh < 1 || *ow < 1)
+      return dl_error("%s: input of size %s is smaller than the kernel %lldx%lld", fn,
+                      dl_sizestr(b1, sizeof b1, in->ndim, in->size), (long long)g->kh,
+                      (long long)g->kw);
+  }
+  m->dh_ = *oh, m->dw_ = *ow;
+  int64_t os[4] = {m->n, nout, *oh, *ow};
+  return dl_numel_checked(fn, 4, os) < 0 ? -1 : 0;
+}
+
+/* The same pass seen the other way: sources the output planes, destinations the input. */
+static map_dims map_flip(const map_dims *m) {
+  map_dims r = *m;
+  r.ns = m->nd, r.sh = m->dh_, r.sw = m->dw_, r.nd = m->ns, r.dh_ = m->sh, r.dw_ = m->sw;
+  return r;
+}
+
+int nn_convmap_forward(const char *fn, dl_tensor *out, const dl_tensor *in,
+                       const dl_tensor *weight, const dl_tensor *bias, const dl_tensor *conn,
+                       int64_t nout, const nn_conv_geom *g, int full) {
+  map_dims m;
+  int batched;
+  int64_t oh, ow;
+  if (map_setup(fn, &m, &batched, &oh, &ow, in, weight, conn, nout, g, full) < 0 ||
+      nn_check_vec(fn, "bias", bias, nout, in->dtype) < 0 ||
+      nn_check_type(fn, "output", out, in->dtype) < 0)
+    return -1;
+  dl_tensor xc, wc;
+  if (nn_contiguous_pair(&xc, in, &wc, weight) < 0) return -1;
+  int rc = resize_image(fn, out, batched, m.n, nout, oh, ow);
+  if (rc == 0) {
+    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc), *w = dl_tensor_data(&wc);
+    void *bp = bias ? dl_tensor_data(bias) : NULL;
+    const int64_t *c = dl_tensor_data(conn);
+    int64_t nc = conn->size[0], bs = vstride(bias);
+    if (isfloat(in)) map_pass_float(y, x, w, c, nc, 0, 1, &m, bp, bs, full);
+    else map_pass_double(y, x, w, c, nc, 0, 1, &m, bp, bs, full);
+  }
+  return nn_free_pair(&xc, &wc, rc);
+}
+
+int nn_convmap_backward_input(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                              const dl_tensor *gradOut, const dl_tensor *weight,
+                              const dl_tensor *conn, int64_t nout, const nn_conv_geom *g,
+                              int full) {
+  map_dims m;
+  int batched;
+  int64_t oh, ow;
+  if (map_setup(fn, &m, &batched, &oh, &ow, in, weight, conn, nout, g, full) < 0 ||
+      check_gradout(fn, gradOut, batched, m.n, nout, oh, ow, in->dtype) < 0 ||
+      nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0)
+    return -1;
+  dl_tensor gc, wc;
+  if (nn_contiguous_pair(&gc, gradOut, &wc, weight) < 0) return -1;
+  int rc = resize_image(fn, gradIn, batched, m.n, m.ns, m.sh, m.sw);
+  if (rc == 0) {
+    map_dims r = map_flip(&m);
+    void *gi = dl_tensor_data(gradIn), *go = dl_tensor_data(&gc), *w = dl_tensor_data(&wc);
+    const int64_t *c = dl_tensor_data(conn);
+    int64_t nc = conn->size[0];
+    if (isfloat(in)) map_pass_float(gi, go, w, c, nc, 1, 0, &r, NULL, 1, !full);
+    else map_pass_double(gi, go, w, c, nc, 1, 0, &r, NULL, 1, !full);
+  }
+  return nn_free_pair(&gc, &wc, rc);
+}
+
+int nn_convmap_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gradBias,
+                               const dl_tensor *in, const dl_tensor *gradOut,
+                               const dl_tensor *conn, int64_t nout, double scale,
+                               const nn_conv_geom *g, int full) {
+  map_dims m;
+  int batched;
+  int64_t oh, ow;
+  if (map_setup(fn, &m, &batched, &oh, &ow, in, gradWeight, conn, nout, g, full) < 0 ||
+      check_gradout(fn, gradOut, batched, m.n, nout, oh, ow, in->dtype) < 0 ||
+      nn_check_vec(fn, "gradBias", gradBias, nout, in->dtype) < 0)
+    return -1;
+  if (!dl_tensor_iscontiguous(gradWeight))
+    return dl_error("%s: gradWeight must be contiguous", fn);
+  dl_tensor gc, xc;
+  if (nn_contiguous_pair(&gc, gradOut, &xc, in) < 0) return -1;
+  void *gw = dl_tensor_data(gradWeight), *go = dl_tensor_data(&gc), *x = dl_tensor_data(&xc);
+  const int64_t *c = dl_tensor_data(conn);
+  int64_t nc = conn->size[0];
+  /* the large grid is the input for a valid convolution, gradOutput for a full one */
+  map_dims r = map_flip(&m);
+  if (!full && isfloat(in)) map_wgrad_float(gw, go, x, c, nc, 0, 1, &m, scale);
+  else if (!full) map_wgrad_double(gw, go, x, c, nc, 0, 1, &m, scale);
+  else if (isfloat(in)) map_wgrad_float(gw, x, go, c, nc, 1, 0, &r, scale);
+  else map_wgrad_double(gw, x, go, c, nc, 1, 0, &r, scale);
+  if (gradBias) {
+    dl_tensor g3 = mat(&gc, m.n * nout, oh * ow);
+    for (int64_t b = 0; b < m.n; b++) {
+      dl_tensor gb = g3;
+      gb.offset += b * nout * oh * ow;
+      rowsum(gradBias, &gb, nout, oh * ow, oh * ow, scale);
+    }
+  }
+  return nn_free_pair(&gc, &xc, 0);
+}
+
+/* ---- locally connected convolution ---------------------------------------------------- */
+
+/* The sizes of a locally connected convolution of in: weight oH x oW x F x C x kH x kW,
+   the grid computed from the input must be oH x oW. */
+static int local_setup(const char *fn, conv_dims *d, int64_t *f, int64_t *K, int64_t *NP,
+                       int *batched, const dl_tensor *in, const dl_tensor *weight,
+                       const nn_conv_geom *g) {
+  char b1[96], b2[96];
+  int64_t planes = weight->ndim == 6 ? weight->size[3] : 0;
+  if (nn_check_image(fn, "input", in, planes) < 0 ||
+      nn_check_type(fn, "weight", weight, in->dtype) < 0 || check_geom(fn, g) < 0)
+    return -1;
+  *batched = in->ndim == 4;
+  const int64_t *s = in->size + in->ndim - 3;
+  d->n = *batched ? in->size[0] : 1, d->c = s[0], d->h = s[1], d->w = s[2];
+  d->oh = nn_conv_outsize(d->h, g->kh, g->dh, g->ph, 1);
+  d->ow = nn_conv_outsize(d->w, g->kw, g->dw, g->pw, 1);
+  if (weight->ndim != 6 || weight->size[0] != d->oh || weight->size[1] != d->ow ||
+      weight->size[4] != g->kh || weight->size[5] != g->kw)
+    return dl_error("%s: input of size %s gives a %lldx%lld output, but weight of size %s "
+                    "(oH x oW x nOutputPlane x nInputPlane x kH x kW)", fn,
+                    dl_sizestr(b1, sizeof b1, in->ndim, in->size), (long long)d->oh,
+                    (long long)d->ow, dl_sizestr(b2, sizeof b2, weight->ndim, weight->size));
+  *f = weight->size[2];
+  return conv_sizes(fn, d, g, *f, K, NP);
+}
+
+/* bias (F x oH x oW, or NULL) fits */
+static int local_bias(const char *fn, const char *what, const dl_tensor *bias, int64_t f,
+                      const conv_dims *d, dl_dtype dt) {
+  int64_t bs[3] = {f, d->oh, d->ow};
+  if (!bias) return 0;
+  if (nn_check_type(fn, what, bias, dt) < 0) return -1;
+  return nn_check_size(fn, what, bias, 3, bs);
+}
+
+int nn_convlocal_forward(const char *fn, dl_tensor *out, dl_tensor *cols, const dl_tensor *in,
+                         const dl_tensor *weight, const dl_tensor *bias,
+                         const nn_conv_geom *g) {
+  conv_dims d;
+  int64_t f, K, NP;
+  int batched;
+  if (local_setup(fn, &d, &f, &K, &NP, &batched, in, weight, g) < 0 ||
+      local_bias(fn, "bias", bias, f, &d, in->dtype) < 0 ||
+      nn_check_type(fn, "output", out, in->dtype) < 0)
+    return -1;
+  dl_tensor xc, wc, bc;
+  if (nn_contiguous_pair(&xc, in, &wc, weight) < 0) return -1;
+  int rc = bias ? nn_contiguous(&bc, bias) : (dl_tensor_init(&bc, in->dtype), 0);
+  if (rc == 0) rc = resize2(fn, cols, K, NP);
+  if (rc == 0) rc = resize_image(fn, out, batched, d.n, f, d.oh, d.ow);
+  if (rc == 0) {
+    im2col(cols, &xc, &d, g);
+    void *y = dl_tensor_data(out), *c = dl_tensor_data(cols), *w = dl_tensor_data(&wc);
+    void *b = bias ? dl_tensor_data(&bc) : NULL;
+    if (isfloat(in)) local_forward_float(y, c, w, b, d.n, f, K, d.oh * d.ow);
+    else local_forward_double(y, c, w, b, d.n, f, K, d.oh * d.ow);
+  }
+  dl_tensor_free(&bc);
+  return nn_free_pair(&xc, &wc, rc);
+}
+
+int nn_convlocal_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *gcols,
+                                const dl_tensor *in, const dl_tensor *gradOut,
+                                const dl_tensor *weight, const nn_conv_geom *g) {
+  conv_dims d;
+  int64_t f, K, NP;
+  int batched;
+  if (local_setup(fn, &d, &f, &K, &NP, &batched, in, weight, g) < 0 ||
+      check_gradout(fn, gradOut, batched, d.n, f, d.oh, d.ow, in->dtype) < 0 ||
+      nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0)
+    return -1;
+  dl_tensor gc, wc;
+  if (nn_contiguous_pair(&gc, gradOut, &wc, weight) < 0) return -1;
+  int rc = resize2(fn, gcols, K, NP);
+  if (rc == 0) rc = resize_image(fn, gradIn, batched, d.n, d.c, d.h, d.w);
+  if (rc == 0) {
+    void *c = dl_tensor_data(gcols), *go = dl_tensor_data(&gc), *w = dl_tensor_data(&wc);
+    if (isfloat(in)) local_backward_cols_float(c, go, w, d.n, f, K, d.oh * d.ow);
+    else local_backward_cols_double(c, go, w, d.n, f, K, d.oh * d.ow);
+    col2im(gradIn, gcols, &d, g);
+  }
+  return nn_free_pair(&gc, &wc, rc);
+}
+
+int nn_convlocal_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gradBias,
+                                 dl_tensor *cols, const dl_tensor *in, const dl_tensor *gradOut,
+                                 double scale, const nn_conv_geom *g) {
+  conv_dims d;
+  int64_t f, K, NP;
+  int batched;
+  if (local_setup(fn, &d, &f, &K, &NP, &batched, in, gradWeight, g) < 0 ||
+      check_gradout(fn, gradOut, batched, d.n, f, d.oh, d.ow, in->dtype) < 0 ||
+      local_bias(fn, "gradBias", gradBias, f, &d, in->dtype) < 0)
+    return -1;
+  if (!dl_tensor_iscontiguous(gradWeight) || (gradBias && !dl_tensor_iscontiguous(gradBias)))
+    return dl_error("%s: gradWeight and gradBias must be contiguous", fn);
+  dl_tensor gc, xc;
+  if (nn_contiguous_pair(&gc, gradOut, &xc, in) < 0) return -1;
+  int rc = resize2(fn, cols, K, NP);
+  if (rc == 0) {
+    im2col(cols, &xc, &d, g);
+    void *gw = dl_tensor_data(gradWeight), *gb = gradBias ? dl_tensor_data(gradBias) : NULL;
+    void *go = dl_tensor_data(&gc), *c = dl_tensor_data(cols);
+    if (isfloat(in)) local_wgrad_float(gw, gb, go, c, d.n, f, K, d.oh * d.ow, scale);
+    else local_wgrad_double(gw, gb, go, c, d.n, f, K, d.oh * d.ow, scale);
+  }
+  return nn_free_pair(&gc, &xc, rc);
 }

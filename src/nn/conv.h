@@ -33,6 +33,12 @@ typedef struct {
 typedef enum { NN_CONV_AUTO, NN_CONV_BATCH, NN_CONV_SAMPLE } nn_conv_path;
 void nn_conv_set_path(nn_conv_path p);
 
+/* a and b become contiguous versions of x and y (nn_contiguous), or neither does (-1);
+   nn_free_pair frees both and returns rc. The convolution kernels' (2D, temporal and
+   volumetric) prologue and epilogue. */
+int nn_contiguous_pair(dl_tensor *a, const dl_tensor *x, dl_tensor *b, const dl_tensor *y);
+int nn_free_pair(dl_tensor *a, dl_tensor *b, int rc);
+
 /* Output size of a convolution along one dimension, or 0 when the (dilated) kernel is
    larger than the padded input (or a size is not positive, or overflows). */
 int64_t nn_conv_outsize(int64_t in, int64_t k, int64_t d, int64_t pad, int64_t dil);
@@ -87,5 +93,38 @@ int nn_temporal_conv_backward_params(const char *fn, dl_tensor *gradWeight,
                                      dl_tensor *gradBias, const dl_tensor *in,
                                      const dl_tensor *gradOut, double scale, int64_t kw,
                                      int64_t dw);
+
+/* Convolutions through a connection table (Torch7's SpatialConvolutionMap, full = 0, and
+   SpatialFullConvolutionMap, full = 1): conn is a contiguous Long nConnections x 2 table
+   of 1-based (input plane, output plane) pairs, weight nConnections x kH x kW (one kernel
+   per connection), bias nout elements (may be NULL). Output plane o is bias[o] plus the
+   sum over the connections into o of the valid convolution (oH = (H - kH) / dH + 1) or of
+   the full one (oH = (H - 1) dH + kH) of their input plane. g's padding must be 0 and its
+   dilation 1. */
+int nn_convmap_forward(const char *fn, dl_tensor *out, const dl_tensor *in,
+                       const dl_tensor *weight, const dl_tensor *bias, const dl_tensor *conn,
+                       int64_t nout, const nn_conv_geom *g, int full);
+int nn_convmap_backward_input(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                              const dl_tensor *gradOut, const dl_tensor *weight,
+                              const dl_tensor *conn, int64_t nout, const nn_conv_geom *g,
+                              int full);
+int nn_convmap_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gradBias,
+                               const dl_tensor *in, const dl_tensor *gradOut,
+                               const dl_tensor *conn, int64_t nout, double scale,
+                               const nn_conv_geom *g, int full);
+
+/* Locally connected convolution (Torch7's SpatialConvolutionLocal): a kernel of its own
+   at each output position. weight is oH x oW x F x C x kH x kW (contiguous), bias
+   F x oH x oW (may be NULL); the output grid oH x oW computed from the input (stride and
+   zero padding as nn_conv2d) must be the weight's. cols keeps the im2col columns. */
+int nn_convlocal_forward(const char *fn, dl_tensor *out, dl_tensor *cols, const dl_tensor *in,
+                         const dl_tensor *weight, const dl_tensor *bias,
+                         const nn_conv_geom *g);
+int nn_convlocal_backward_input(const char *fn, dl_tensor *gradIn, dl_tensor *gcols,
+                                const dl_tensor *in, const dl_tensor *gradOut,
+                                const dl_tensor *weight, const nn_conv_geom *g);
+int nn_convlocal_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gradBias,
+                                 dl_tensor *cols, const dl_tensor *in, const dl_tensor *gradOut,
+                                 double scale, const nn_conv_geom *g);
 
 #endif

@@ -215,3 +215,125 @@ static void FN(unwindow)(T *x, const T *buf, int64_t n, int64_t t, int64_t dd,
       for (int64_t j = 0; j < kw * dd; j++) xb[s * dw * dd + j] += wb[s * kw * dd + j];
   }
 }
+
+/* ---- connection-table convolutions (SpatialConvolutionMap, SpatialFullConvolutionMap) ---
+   conn holds nconn (input plane, output plane) pairs, 1-based, already checked; column
+   sc names the source plane of a pass and dc its destination. Every sample has ns source
+   planes of sh x sw and nd destination planes of dh_ x dw_; the kernel is kh x kw with
+   stride dh x dw. Destination planes run in parallel: each sums the connections into it. */
+
+/* correlate (spread = 0): dst[y][x] = bias + sum over the connections of
+   src[y*dh + i][x*dw + j] w[k][i][j], dst the small grid; spread (1), its adjoint:
+   dst[y*dh + i][x*dw + j] += src[y][x] w[k][i][j] from bias, dst the large grid. */
+static void FN(map_pass)(T *dst, const T *src, const T *w, const int64_t *conn, int64_t nconn,
+                         int sc, int dc, const map_dims *m, const T *bias, int64_t bs,
+                         int spread) {
+  int64_t S = m->sh * m->sw, Dp = m->dh_ * m->dw_, KK = m->kh * m->kw;
+#pragma omp parallel for collapse(2) if (m->n * nconn * (S + Dp) * KK > NN_GRAIN)
+  for (int64_t b = 0; b < m->n; b++)
+    for (int64_t p = 0; p < m->nd; p++) {
+      T *d = dst + (b * m->nd + p) * Dp;
+      T bv = bias ? bias[p * bs] : (T)0;
+      for (int64_t q = 0; q < Dp; q++) d[q] = bv;
+      for (int64_t k = 0; k < nconn; k++) {
+        if (conn[2 * k + dc] - 1 != p) continue;
+        const T *sp = src + (b * m->ns + conn[2 * k + sc] - 1) * S, *wk = w + k * KK;
+        if (spread) {
+          for (int64_t y = 0; y < m->sh; y++)
+            for (int64_t x = 0; x < m->sw; x++) {
+              T v = sp[y * m->sw + x];
+              for (int64_t i = 0; i < m->kh; i++) {
+                T *row = d + (y * m->dh + i) * m->dw_ + x * m->dw;
+                for (int64_t j = 0; j < m->kw; j++) row[j] += v * wk[i * m->kw + j];
+              }
+            }
+          continue;
+        }
+        for (int64_t y = 0; y < m->dh_; y++)
+          for (int64_t x = 0; x < m->dw_; x++) {
+            double acc = 0;
+            for (int64_t i = 0; i < m->kh; i++) {
+              const T *row = sp + (y * m->dh + i) * m->sw + x * m->dw;
+              for (int64_t j = 0; j < m->kw; j++) acc += row[j] * wk[i * m->kw + j];
+            }
+            d[y * m->dw_ + x] += (T)acc;
+          }
+      }
+    }
+}
+
+/* gw[k][i][j] += scale * sum over samples and small positions of
+   small[y][x] large[y*dh + i][x*dw + j]: here m's source is the large grid (column sc)
+   and its destination the small one (column dc). Connections run in parallel. */
+static void FN(map_wgrad)(T *gw, const T *small, const T *large, const int64_t *conn,
+                          int64_t nconn, int sc, int dc, const map_dims *m, double scale) {
+  int64_t S = m->sh * m->sw, Dp = m->dh_ * m->dw_, KK = m->kh * m->kw;
+#pragma omp parallel for if (m->n * nconn * Dp * KK > NN_GRAIN)
+  for (int64_t k = 0; k < nconn; k++)
+    for (int64_t i = 0; i < m->kh; i++)
+      for (int64_t j = 0; j < m->kw; j++) {
+        double acc = 0;
+        for (int64_t b = 0; b < m->n; b++) {
+          const T *lp = large + (b * m->ns + conn[2 * k + sc] - 1) * S;
+          const T *sp = small + (b * m->nd + conn[2 * k + dc] - 1) * Dp;
+          for (int64_t y = 0; y < m->dh_; y++)
+            for (int64_t x = 0; x < m->dw_; x++)
+              acc += sp[y * m->dw_ + x] * lp[(y * m->dh + i) * m->sw + x * m->dw + j];
+        }
+        gw[k * KK + i * m->kw + j] += (T)(scale * acc);
+      }
+}
+
+/* ---- locally connected convolution (SpatialConvolutionLocal) --------------------------
+   An untied kernel per output position: w is P x f x K (position, output plane, column
+   row), bias f x P, the columns K x (n*P) from im2col. Positions run in parallel. */
+
+/* out[b][o][p] = bias[o][p] + sum_k w[p][o][k] cols[k][b*P + p] */
+static void FN(local_forward)(T *out, const T *cols, const T *w, const T *bias, int64_t n,
+                              int64_t f, int64_t K, int64_t P) {
+  int64_t NP = n * P;
+#pragma omp parallel for collapse(2) if (NP * f * K > NN_GRAIN)
+  for (int64_t b = 0; b < n; b++)
+    for (int64_t p = 0; p < P; p++)
+      for (int64_t o = 0; o < f; o++) {
+        const T *wp = w + (p * f + o) * K;
+        double s = bias ? bias[o * P + p] : 0;
+        for (int64_t k = 0; k < K; k++) s += wp[k] * cols[k * NP + b * P + p];
+        out[(b * f + o) * P + p] = (T)s;
+      }
+}
+
+/* gcols[k][b*P + p] = sum_o w[p][o][k] go[b][o][p], for col2im */
+static void FN(local_backward_cols)(T *gcols, const T *go, const T *w, int64_t n, int64_t f,
+                                    int64_t K, int64_t P) {
+  int64_t NP = n * P;
+#pragma omp parallel for collapse(2) if (NP * f * K > NN_GRAIN)
+  for (int64_t b = 0; b < n; b++)
+    for (int64_t p = 0; p < P; p++) {
+      for (int64_t k = 0; k < K; k++) gcols[k * NP + b * P + p] = 0;
+      for (int64_t o = 0; o < f; o++) {
+        const T *wp = w + (p * f + o) * K;
+        T g = go[(b * f + o) * P + p];
+        for (int64_t k = 0; k < K; k++) gcols[k * NP + b * P + p] += wp[k] * g;
+      }
+    }
+}
+
+/* gw[p][o][k] += scale * sum_b go[b][o][p] cols[k][b*P + p]; gb[o][p] (may be NULL) +=
+   scale * sum_b go[b][o][p] */
+static void FN(local_wgrad)(T *gw, T *gb, const T *go, const T *cols, int64_t n, int64_t f,
+                            int64_t K, int64_t P, double scale) {
+  int64_t NP = n * P;
+#pragma omp parallel for if (NP * f * K > NN_GRAIN)
+  for (int64_t p = 0; p < P; p++)
+    for (int64_t o = 0; o < f; o++) {
+      T *gp = gw + (p * f + o) * K;
+      double sb = 0;
+      for (int64_t b = 0; b < n; b++) {
+        T g = go[(b * f + o) * P + p];
+        sb += g;
+        for (int64_t k = 0; k < K; k++) gp[k] += (T)(scale * g * cols[k * NP + b * P + p]);
+      }
+      if (gb) gb[o * P + p] += (T)(scale * sb);
+    }
+}

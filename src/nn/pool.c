@@ -8,6 +8,7 @@
 #include <smmintrin.h>
 #endif
 
+#include "conv.h" /* nn_contiguous_pair */
 #include "prelude.h"
 
 /* The window of output (oy, ox) clipped to the input, and its divisor: the window's
@@ -32,6 +33,15 @@ static inline pool_window avg_window(const nn_pool_geom *g, int64_t h, int64_t w
   r.div = cip ? (double)padded : (double)((r.he - r.hs) * (r.we - r.ws));
   if (r.div <= 0) r.div = 1;
   return r;
+}
+
+/* The taps [*lo, *hi) of a window of k taps dil apart starting at s that fall inside
+   [0, n). */
+static inline void tap_range(int64_t s, int64_t k, int64_t dil, int64_t n, int64_t *lo,
+                             int64_t *hi) {
+  *lo = s < 0 ? (-s + dil - 1) / dil : 0;
+  *hi = s > n - 1 ? 0 : (n - 1 - s) / dil + 1;
+  if (*hi > k) *hi = k;
 }
 
 #define NN_LOOPS "pool_loops.h"
@@ -134,6 +144,25 @@ int64_t nn_pool_outsize(int64_t in, int64_t k, int64_t d, int64_t pad, int ceil)
   return o;
 }
 
+/* The pixels a window of k taps dil apart spans (dil 0 is 1), INT64_MAX when that
+   overflows (larger than any input), -1 for a negative dilation. */
+static int64_t pool_extent(int64_t k, int64_t dil) {
+  int64_t r;
+  if (dil < 0) return -1;
+  if (dil <= 1) return k;
+  if (__builtin_mul_overflow(k - 1, dil, &r) || __builtin_add_overflow(r, 1, &r)) return INT64_MAX;
+  return r;
+}
+
+int nn_pool_has_empty(int64_t o, int64_t d, int64_t pad, int64_t k, int64_t dil, int64_t n) {
+  for (int64_t i = 0; i < o; i++) {
+    int64_t lo, hi;
+    tap_range(i * d - pad, k, dil > 1 ? dil : 1, n, &lo, &hi);
+    if (lo >= hi) return 1;
+  }
+  return 0;
+}
+
 static int check_geom(const char *fn, const nn_pool_geom *g, int64_t h, int64_t w,
                       const dl_tensor *in, int64_t *oh, int64_t *ow) {
   char b[96];
@@ -144,12 +173,22 @@ static int check_geom(const char *fn, const nn_pool_geom *g, int64_t h, int64_t 
   if (g->ph > g->kh / 2 || g->pw > g->kw / 2)
     return dl_error("%s: padding %lldx%lld must be at most half the window %lldx%lld", fn,
                     (long long)g->ph, (long long)g->pw, (long long)g->kh, (long long)g->kw);
-  *oh = nn_pool_outsize(h, g->kh, g->dh, g->ph, g->ceil);
-  *ow = nn_pool_outsize(w, g->kw, g->dw, g->pw, g->ceil);
+  int64_t eh = pool_extent(g->kh, g->dilh), ew = pool_extent(g->kw, g->dilw);
+  if (eh < 0 || ew < 0)
+    return dl_error("%s: dilation %lldx%lld must be positive", fn, (long long)g->dilh,
+                    (long long)g->dilw);
+  *oh = nn_pool_outsize(h, eh, g->dh, g->ph, g->ceil);
+  *ow = nn_pool_outsize(w, ew, g->dw, g->pw, g->ceil);
   if (*oh < 1 || *ow < 1) /* padding is at most half a window: h + 2 ph does not overflow */
     return dl_error("%s: window %lldx%lld is larger than the padded input %lldx%lld (input "
                     "size %s)", fn, (long long)g->kh, (long long)g->kw,
                     (long long)(h + 2 * g->ph), (long long)(w + 2 * g->pw),
+                    dl_sizestr(b, sizeof b, in->ndim, in->size));
+  if ((g->dilh > 1 || g->dilw > 1) && (nn_pool_has_empty(*oh, g->dh, g->ph, g->kh, g->dilh, h) ||
+                                        nn_pool_has_empty(*ow, g->dw, g->pw, g->kw, g->dilw, w)))
+    return dl_error("%s: a window %lldx%lld with dilation %lldx%lld falls wholly in the "
+                    "padding or between pixels of input %s", fn, (long long)g->kh,
+                    (long long)g->kw, (long long)g->dilh, (long long)g->dilw,
                     dl_sizestr(b, sizeof b, in->ndim, in->size));
   return 0;
 }
@@ -173,7 +212,8 @@ int nn_maxpool2d_forward(const char *fn, dl_tensor *out, dl_tensor *indices,
     int64_t planes = n * c, *ix = dl_tensor_data(indices);
     void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
     int simd = g->kh == 2 && g->kw == 2 && g->dh == 2 && g->dw == 2 && g->ph == 0 &&
-               g->pw == 0 && 2 * oh <= h && 2 * ow <= w && in->dtype == DL_FLOAT;
+               g->pw == 0 && g->dilh <= 1 && g->dilw <= 1 && 2 * oh <= h && 2 * ow <= w &&
+               in->dtype == DL_FLOAT;
     if (simd && maxpool2x2_simd(y, ix, x, planes, h, w, oh, ow)) {
       /* done */
     } else if (in->dtype == DL_FLOAT) {
@@ -186,30 +226,25 @@ int nn_maxpool2d_forward(const char *fn, dl_tensor *out, dl_tensor *indices,
   return rc;
 }
 
-/* Backward of the index-keeping poolings: indices (Long, of gradOut's size, 1-based inside
-   planes of isz inputs) from the forward on an input of in's planes. */
-static int index_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
-                          const dl_tensor *gradOut, const dl_tensor *indices, int64_t planes,
-                          int64_t isz) {
+int nn_pool_index_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                           const dl_tensor *gradOut, const dl_tensor *indices, int64_t planes,
+                           int64_t isz, int nsp) {
   char b1[96], b2[96];
-  if (nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
+  if (nn_check_float(fn, "input", in) < 0 ||
+      nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
       nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0 ||
       nn_check_type(fn, "indices", indices, DL_LONG) < 0)
     return -1;
   int same = indices->ndim == in->ndim;
-  for (int d = 0; same && d < in->ndim - 2; d++) same = indices->size[d] == in->size[d];
+  for (int d = 0; same && d < in->ndim - nsp; d++) same = indices->size[d] == in->size[d];
   if (!same)
     return dl_error("%s: indices of size %s do not fit input %s (run forward first)", fn,
                     dl_sizestr(b1, sizeof b1, indices->ndim, indices->size),
                     dl_sizestr(b2, sizeof b2, in->ndim, in->size));
   if (nn_check_samesize(fn, "gradOutput", gradOut, indices) < 0) return -1;
-  int64_t osz = indices->size[in->ndim - 2] * indices->size[in->ndim - 1];
+  int64_t osz = planes > 0 ? dl_tensor_numel(indices) / planes : 0;
   dl_tensor gc, ic;
-  if (nn_contiguous(&gc, gradOut) < 0) return -1;
-  if (nn_contiguous(&ic, indices) < 0) {
-    dl_tensor_free(&gc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&gc, gradOut, &ic, indices) < 0) return -1;
   const int64_t *ix = dl_tensor_data(&ic);
   int rc = 0;
   for (int64_t i = 0; i < planes * osz; i++)
@@ -234,7 +269,7 @@ int nn_maxpool2d_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in
   int64_t n, c, h, w;
   int batched;
   if (image_setup(fn, in, &n, &c, &h, &w, &batched) < 0) return -1;
-  return index_backward(fn, gradIn, in, gradOut, indices, n * c, h * w);
+  return nn_pool_index_backward(fn, gradIn, in, gradOut, indices, n * c, h * w, 2);
 }
 
 /* ---- average pooling ------------------------------------------------------------------ */
@@ -333,7 +368,7 @@ int nn_adaptive_pool2d_backward(const char *fn, dl_tensor *gradIn, const dl_tens
       nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
       check_image_size(fn, "gradOutput", gradOut, batched, n, c, oh, ow) < 0)
     return -1;
-  if (indices) return index_backward(fn, gradIn, in, gradOut, indices, n * c, h * w);
+  if (indices) return nn_pool_index_backward(fn, gradIn, in, gradOut, indices, n * c, h * w, 2);
   if (nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0) return -1;
   dl_tensor gc;
   if (nn_contiguous(&gc, gradOut) < 0) return -1;
@@ -405,11 +440,7 @@ int nn_temporal_maxpool_backward(const char *fn, dl_tensor *gradIn, const dl_ten
       nn_check_samesize(fn, "indices", indices, gradOut) < 0)
     return -1;
   dl_tensor gc, ic;
-  if (nn_contiguous(&gc, gradOut) < 0) return -1;
-  if (nn_contiguous(&ic, indices) < 0) {
-    dl_tensor_free(&gc);
-    return -1;
-  }
+  if (nn_contiguous_pair(&gc, gradOut, &ic, indices) < 0) return -1;
   const int64_t *ix = dl_tensor_data(&ic);
   int rc = 0;
   for (int64_t i = 0; i < n * ot * d; i++)
@@ -427,4 +458,155 @@ int nn_temporal_maxpool_backward(const char *fn, dl_tensor *gradIn, const dl_ten
   dl_tensor_free(&gc);
   dl_tensor_free(&ic);
   return rc;
+}
+
+/* ---- Lp pooling across features ------------------------------------------------------- */
+
+/* The batches, features and positions of a FeatureLPPooling input, the output features
+   and the output's sizes. */
+static int lp_setup(const char *fn, const dl_tensor *in, int64_t width, int64_t stride,
+                    int batch_mode, int64_t *nb, int64_t *f, int64_t *r, int64_t *of,
+                    int64_t *osize) {
+  char b[96];
+  int lo = batch_mode ? 2 : 1, fd = batch_mode ? 1 : 0;
+  if (nn_check_float(fn, "input", in) < 0) return -1;
+  if (in->ndim < lo || in->ndim > lo + 2)
+    return dl_error("%s: input of size %s, expected %d to %d dimensions (%sfeatures x ...)",
+                    fn, dl_sizestr(b, sizeof b, in->ndim, in->size), lo, lo + 2,
+                    batch_mode ? "batch x " : "");
+  if (width < 1 || stride < 1)
+    return dl_error("%s: width %lld and stride %lld must be positive", fn, (long long)width,
+                    (long long)stride);
+  *nb = batch_mode ? in->size[0] : 1;
+  *f = in->size[fd];
+  *r = 1;
+  for (int d = fd + 1; d < in->ndim; d++) *r *= in->size[d];
+  if (*f < width)
+    return dl_error("%s: input of size %s has %lld features, fewer than the width %lld", fn,
+                    dl_sizestr(b, sizeof b, in->ndim, in->size), (long long)*f,
+                    (long long)width);
+  *of = (*f - width) / stride + 1;
+  for (int d = 0; d < in->ndim; d++) osize[d] = in->size[d];
+  osize[fd] = *of;
+  return 0;
+}
+
+int nn_feature_lppool_forward(const char *fn, dl_tensor *out, const dl_tensor *in,
+                              int64_t width, int64_t stride, double power, int batch_mode) {
+  int64_t nb, f, r, of, osize[DL_MAXDIM];
+  if (lp_setup(fn, in, width, stride, batch_mode, &nb, &f, &r, &of, osize) < 0 ||
+      nn_check_type(fn, "output", out, in->dtype) < 0)
+    return -1;
+  dl_tensor xc;
+  if (nn_contiguous(&xc, in) < 0) return -1;
+  int rc = dl_tensor_resize_contig(fn, out, in->ndim, osize);
+  if (rc == 0) {
+    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc);
+    if (in->dtype == DL_FLOAT)
+      feature_lppool_forward_float(y, x, nb, f, r, of, width, stride, power);
+    else
+      feature_lppool_forward_double(y, x, nb, f, r, of, width, stride, power);
+  }
+  dl_tensor_free(&xc);
+  return rc;
+}
+
+int nn_feature_lppool_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                               const dl_tensor *out, const dl_tensor *gradOut, int64_t width,
+                               int64_t stride, double power, int batch_mode) {
+  int64_t nb, f, r, of, osize[DL_MAXDIM];
+  if (lp_setup(fn, in, width, stride, batch_mode, &nb, &f, &r, &of, osize) < 0 ||
+      nn_check_type(fn, "output", out, in->dtype) < 0 ||
+      nn_check_type(fn, "gradOutput", gradOut, in->dtype) < 0 ||
+      nn_check_type(fn, "gradInput", gradIn, in->dtype) < 0 ||
+      nn_check_size(fn, "output", out, in->ndim, osize) < 0 ||
+      nn_check_size(fn, "gradOutput", gradOut, in->ndim, osize) < 0)
+    return -1;
+  dl_tensor xc, gc, yc;
+  if (nn_contiguous_pair(&xc, in, &gc, gradOut) < 0) return -1;
+  int rc = nn_contiguous(&yc, out);
+  if (rc == 0) rc = dl_tensor_resize_contig(fn, gradIn, in->ndim, in->size);
+  if (rc == 0) {
+    void *gi = dl_tensor_data(gradIn), *go = dl_tensor_data(&gc);
+    void *x = dl_tensor_data(&xc), *y = dl_tensor_data(&yc);
+    if (in->dtype == DL_FLOAT)
+      feature_lppool_backward_float(gi, go, x, y, nb, f, r, of, width, stride, power);
+    else
+      feature_lppool_backward_double(gi, go, x, y, nb, f, r, of, width, stride, power);
+  }
+  dl_tensor_free(&yc);
+  dl_tensor_free(&gc);
+  dl_tensor_free(&xc);
+  return rc;
+}
+
+/* ---- fractional max pooling ----------------------------------------------------------- */
+
+int nn_fracmaxpool_forward(const char *fn, dl_tensor *out, dl_tensor *indices,
+                           const dl_tensor *in, const dl_tensor *samples, int nsp,
+                           const int64_t pool[3], const int64_t osize[3]) {
+  char b[96];
+  if (nn_check_float(fn, "input", in) < 0) return -1;
+  if (in->ndim != nsp + 1 && in->ndim != nsp + 2)
+    return dl_error("%s: input of size %s, expected %dD or %dD (a batch)", fn,
+                    dl_sizestr(b, sizeof b, in->ndim, in->size), nsp + 1, nsp + 2);
+  if (nn_check_type(fn, "output", out, in->dtype) < 0 ||
+      nn_check_type(fn, "indices", indices, DL_LONG) < 0 ||
+      nn_check_type(fn, "samples", samples, in->dtype) < 0)
+    return -1;
+  int batched = in->ndim == nsp + 2;
+  int64_t n = batched ? in->size[0] : 1, c = in->size[batched];
+  /* t, h, w of the input and the output, window k (t = 1 in 2D) */
+  int64_t isz[3] = {1, 1, 1}, o[3] = {1, 1, 1}, k[3] = {1, 1, 1};
+  for (int d = 0; d < nsp; d++) {
+    isz[3 - nsp + d] = in->size[in->ndim - nsp + d];
+    o[3 - nsp + d] = osize[nsp - 1 - d];
+    k[3 - nsp + d] = pool[nsp - 1 - d];
+  }
+  for (int d = 3 - nsp; d < 3; d++)
+    if (k[d] < 1 || o[d] < 1 || k[d] > isz[d] || o[d] > isz[d] - k[d] + 1)
+      return dl_error("%s: a %lld-wide window and %lld outputs do not fit input %s (pool + "
+                      "output - 1 must be at most the input size)", fn, (long long)k[d],
+                      (long long)o[d], dl_sizestr(b, sizeof b, in->ndim, in->size));
+  if (nn_check_numel(fn, "samples", samples, n * c * nsp) < 0) return -1;
+  int64_t sz[5];
+  int nd = 0;
+  if (batched) sz[nd++] = n;
+  sz[nd++] = c;
+  for (int d = 3 - nsp; d < 3; d++) sz[nd++] = o[d];
+  dl_tensor xc, uc;
+  if (nn_contiguous_pair(&xc, in, &uc, samples) < 0) return -1;
+  int rc = dl_tensor_resize_contig(fn, out, in->ndim, sz);
+  if (rc == 0) rc = dl_tensor_resize_contig(fn, indices, in->ndim, sz);
+  if (rc == 0) {
+    void *y = dl_tensor_data(out), *x = dl_tensor_data(&xc), *u = dl_tensor_data(&uc);
+    int64_t *ix = dl_tensor_data(indices);
+    for (int64_t i = 0; rc == 0 && i < n * c * nsp; i++) {
+      double v = in->dtype == DL_FLOAT ? (double)((float *)u)[i] : ((double *)u)[i];
+      if (!(v >= 0 && v < 1))
+        rc = dl_error("%s: sample %lld is %g, outside [0, 1)", fn, (long long)(i + 1), v);
+    }
+    if (rc == 0 && in->dtype == DL_FLOAT)
+      fracmax_forward_float(y, ix, x, u, n * c, nsp, isz, o, k);
+    else if (rc == 0)
+      fracmax_forward_double(y, ix, x, u, n * c, nsp, isz, o, k);
+  }
+  dl_tensor_free(&uc);
+  dl_tensor_free(&xc);
+  return rc;
+}
+
+int nn_fracmaxpool_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *in,
+                            const dl_tensor *gradOut, const dl_tensor *indices, int nsp) {
+  char b[96];
+  if (nn_check_float(fn, "input", in) < 0) return -1;
+  if (in->ndim != nsp + 1 && in->ndim != nsp + 2)
+    return dl_error("%s: input of size %s, expected %dD or %dD (a batch)", fn,
+                    dl_sizestr(b, sizeof b, in->ndim, in->size), nsp + 1, nsp + 2);
+  int64_t planes = 1, isz = 1;
+  for (int d = 0; d < in->ndim; d++) {
+    if (d < in->ndim - nsp) planes *= in->size[d];
+    else isz *= in->size[d];
+  }
+  return nn_pool_index_backward(fn, gradIn, in, gradOut, indices, planes, isz, nsp);
 }
