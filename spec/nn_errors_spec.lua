@@ -216,9 +216,10 @@ local NOTHING_WRONG = {Identity = true, Copy = true, Sequential = true}
 -- The classes of this spec: every nn.Module subclass that nn defines, except the abstract
 -- bases, the criteria, the convolution and pooling modules (but SpatialSoftMax,
 -- SpatialBatchNormalization and SpatialDropout), and the families with a loader of their
--- own (nn.rnn, nn.attention: the modules those files require), which have their own specs.
+-- own (nn.rnn, nn.attention, nn.more: the modules those files require), which have their
+-- own specs.
 local FAMILY = {}
-for _, loader in ipairs({'nn.rnn', 'nn.attention'}) do
+for _, loader in ipairs({'nn.rnn', 'nn.attention', 'nn.more'}) do
    local path = package.searchpath(loader, package.path)
    if path then
       local file = assert(io.open(path))

@@ -175,4 +175,6 @@ require 'nn.rnn'
 -- attention, Transformer blocks, position encodings, the GPT
 require 'nn.attention'
 
+-- Torch7's remaining Lua modules: Bottle, WeightNorm, SparseLinear, ... (docs/nn_more.md)
+require 'nn.more'
 return nn

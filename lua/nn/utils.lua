@@ -352,6 +352,36 @@ function utils.vectorBatch(self, input, isz)
    return input:contiguous():view(-1, isz)
 end
 
+-- addSingletonDimension([view,] t [, dim = 1]): a view of t with a dimension of size 1
+-- inserted at dim (1 <= dim <= t:dim() + 1), sharing t's storage; into view when given.
+function utils.addSingletonDimension(...)
+   local view, t, dim
+   if select('#', ...) >= 3 or (torch.isTensor(select(1, ...)) and torch.isTensor(select(2, ...))) then
+      view, t, dim = ...
+      if not torch.isTensor(view) then
+         torch._error('nn.utils.addSingletonDimension: output tensor expected, got ' .. torch.type(view))
+      end
+   else
+      t, dim = ...
+   end
+   if not torch.isTensor(t) then
+      torch._error('nn.utils.addSingletonDimension: input tensor expected, got ' .. torch.type(t))
+   end
+   dim = dim or 1
+   if math.type(dim) ~= 'integer' or dim < 1 or dim > t:dim() + 1 then
+      torch._error(string.format('nn.utils.addSingletonDimension: invalid dimension %s for a '
+                                 .. 'tensor of %d dimensions', tostring(dim), t:dim()))
+   end
+   view = view or t.new()
+   local size, stride = torch.LongStorage(t:dim() + 1), torch.LongStorage(t:dim() + 1)
+   for d = 1, dim - 1 do size[d], stride[d] = t:size(d), t:stride(d) end
+   size[dim] = 1
+   stride[dim] = dim <= t:dim() and t:size(dim) * t:stride(dim) or 1
+   for d = dim + 1, t:dim() + 1 do size[d], stride[d] = t:size(d - 1), t:stride(d - 1) end
+   view:set(t:storage(), t:storageOffset(), size, stride)
+   return view
+end
+
 
 -- Gives cls (a module class with parent class parent) a type() that drops the named
 -- buffers (they are remade in the new type by the next forward) and a clearState() that
