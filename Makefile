@@ -24,12 +24,18 @@ LDSAN     = -fsanitize=address,undefined
 endif
 LIBS      = -L$(BLAS_LIB) -Wl,-rpath,$(BLAS_LIB) -lopenblas -lz -lm -fopenmp $(LDSAN)
 
-CORE_SRC  = $(wildcard src/core/*.c src/ops/*.c src/nn/*.c src/optim/*.c src/io/*.c)
+# The PNG and JPEG codecs link libpng and libjpeg, so they stay out of libdlua.a (which
+# needs only BLAS, zlib and libm) and go into the Lua module and ./dlua (IMG_OBJ).
+IMG_SRC   = src/io/png.c src/io/jpeg.c
+IMG_LIBS  = -lpng -ljpeg
+CORE_SRC  = $(filter-out $(IMG_SRC),$(wildcard src/core/*.c src/ops/*.c src/nn/*.c \
+            src/optim/*.c src/io/*.c src/image/*.c))
 LUA_SRC   = $(wildcard src/lua/*.c)
 TEST_SRC  = $(wildcard tests/test_*.c)
 EXE_SRC   = $(wildcard src/*.c)
 EXE_OBJ   = $(EXE_SRC:%.c=$(BUILD)/%.o)
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
+IMG_OBJ   = $(IMG_SRC:%.c=$(BUILD)/%.o)
 LUA_OBJ   = $(LUA_SRC:%.c=$(BUILD)/%.o)
 TESTS     = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
@@ -39,7 +45,11 @@ EXE       = $(BUILD)/dlua
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib1g-dev \
-            libedit-dev tmux dataset-fashion-mnist lua-filesystem lua-penlight
+            libedit-dev tmux dataset-fashion-mnist lua-filesystem lua-penlight \
+            libpng-dev libjpeg-dev
+# Optional test packages: spec/dl_report_spec.lua renders the HTML report in headless
+# Chromium; `make deps` tries to install it, and without it that spec fails saying so.
+OPT_PKGS  = chromium
 SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test check-c check-spec bench fuzz fuzz-api fuzz-files install uninstall clean
@@ -60,6 +70,11 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@for p in $(OPT_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p || \
+	  echo "deps: optional package $$p not installed (its specs will fail and say so)"; \
+	done
 
 # Objects depend on the flags they were built with, so changing OPT or SAN rebuilds them.
 FLAGS_STAMP = $(BUILD)/cflags
@@ -82,16 +97,21 @@ $(LIBCORE): $(CORE_OBJ)
 
 # nodelete: lua_close unloads C modules, and unloading OpenMP while its worker threads
 # still exist crashes the process at exit.
-$(LUAMOD): $(LUA_OBJ) $(LIBCORE)
+$(LUAMOD): $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-z,nodelete -o $@ $(LUA_OBJ) $(LIBCORE) $(LIBS)
+	$(CC) -shared -Wl,-z,nodelete -o $@ $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE) $(IMG_LIBS) $(LIBS)
 
-$(EXE): $(EXE_OBJ) $(LUA_OBJ) $(LIBCORE)
-	$(CC) -o $@ $(EXE_OBJ) $(LUA_OBJ) $(LIBCORE) -llua5.4 -ledit $(LIBS) -Wl,-E
+$(EXE): $(EXE_OBJ) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE)
+	$(CC) -o $@ $(EXE_OBJ) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE) -llua5.4 -ledit $(IMG_LIBS) $(LIBS) -Wl,-E
 
 $(BUILD)/tests/%: tests/%.c tests/check.h $(LIBCORE) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBCORE) $(LIBS)
+
+# The image test also checks the codecs, which are not in libdlua.a.
+$(BUILD)/tests/test_image: tests/test_image.c tests/check.h $(IMG_OBJ) $(LIBCORE) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(IMG_OBJ) $(LIBCORE) $(IMG_LIBS) $(LIBS)
 
 # The whole suite, plain and then under AddressSanitizer + UBSan; last line: N passed, N failed.
 test: deps
@@ -146,6 +166,17 @@ fuzz-idx: $(BUILD)/fuzz-idx/fuzz_idx
 	@mkdir -p $(BUILD)/fuzz-idx/corpus
 	cp -n tests/corpus/idx/* $(BUILD)/fuzz-idx/corpus/
 	cd $(BUILD)/fuzz-idx && ./fuzz_idx $(FUZZ_RUN) corpus
+#   make fuzz-image [FUZZ_TIME=600]  the PNG, JPEG and PGM/PPM decoders image.load runs
+.PHONY: fuzz-image
+FUZZ_IMG_SRC = $(IMG_SRC) src/io/pnm.c src/io/raster.c src/io/atomic.c $(FUZZ_CORE)
+$(BUILD)/fuzz-image/fuzz_image: scripts/fuzz_image.c $(FUZZ_IMG_SRC) src/io/png.h src/io/jpeg.h \
+                               src/io/pnm.h src/io/raster.h
+	$(FUZZ_CLANG)
+	$(FUZZ_CC) -o $@ scripts/fuzz_image.c $(FUZZ_IMG_SRC) $(IMG_LIBS) -lm
+fuzz-image: $(BUILD)/fuzz-image/fuzz_image
+	@mkdir -p $(BUILD)/fuzz-image/corpus
+	cp -n tests/corpus/image/* $(BUILD)/fuzz-image/corpus/
+	cd $(BUILD)/fuzz-image && ./fuzz_image $(FUZZ_RUN) corpus
 
 # The stateful misuse driver under ASan + UBSan (docs/fuzzing.md):
 #   make fuzz-api [FUZZ_TIME=1800] [FUZZ_SEED=n] [FUZZ_SKIP=8,11] [FUZZ_VERBOSE=1]
@@ -174,19 +205,23 @@ install: all
 	install -m 755 $(EXE) $(DESTDIR)$(PREFIX)/bin/dlua
 	install -m 644 $(LIBCORE) $(DESTDIR)$(PREFIX)/lib/libdlua.a
 	install -m 755 $(LUAMOD) $(CMODDIR)/torch/core.so
-	for d in core ops nn optim io; do \
+	for d in core ops nn optim io image; do \
 	  install -d $(DESTDIR)$(PREFIX)/include/dlua/$$d; \
 	  for h in src/$$d/*.h; do [ -f "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/dlua/$$d/; done; \
 	done; true
 	cd lua && find . -name '*.lua' | while read f; do \
 	  install -D -m 644 "$$f" "$(LUADIR)/$$f"; done
+	install -m 644 data/image_sample.png $(LUADIR)/image/sample.png
+	install -d $(DESTDIR)$(PREFIX)/share/doc/dlua
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/dlua/ # for ?name and help()
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/dlua $(DESTDIR)$(PREFIX)/lib/libdlua.a $(CMODDIR)/torch/core.so
 	rm -rf $(DESTDIR)$(PREFIX)/include/dlua
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dlua
 	cd lua && for d in */; do rm -rf "$(LUADIR)/$$d"; done
 
 clean:
 	rm -rf build build-* dlua
 
--include $(CORE_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(EXE_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(EXE_OBJ:.o=.d) $(IMG_OBJ:.o=.d)

@@ -361,6 +361,7 @@ static const struct {
     OPEN(lt_open_volumetric),
     OPEN(lt_open_bitwise), OPEN(lt_open_signal), OPEN(lt_open_histogram), OPEN(lt_open_dimwise),
     OPEN(lt_open_attention),
+    OPEN(lt_open_image),
 };
 
 int luaopen_torch_core(lua_State *L) {

@@ -15,7 +15,8 @@
 
 static const char libroot_key = 0;
 static const char *const packages[] = {"torch/", "nn/", "nngraph/", "graph/", "dl/",
-                                       "optim/", "paths/", "sys/", "xlua/", "dlua/"};
+                                       "optim/", "paths/", "sys/", "xlua/", "dlua/",
+                                       "image/"};
 
 /* torch._setlibroot(source): source is torch/init.lua's chunk name, "@<root>torch/init.lua". */
 static int set_libroot(lua_State *L) {
@@ -113,7 +114,6 @@ const char *lt_callername(lua_State *L, const char *fallback) {
   return criterion ? criterion : inner ? inner : fallback;
 }
 
-/* torch._error(message): raises message at the script's position (Module:_error). */
 /* The warnings already shown, keyed "file:line: message". */
 static const char shown_key = 0;
 
@@ -143,6 +143,7 @@ void lt_warnings(lua_State *L) {
   lua_pop(L, 3);
 }
 
+/* torch._error(message): raises message at the script's position (Module:_error). */
 static int raise_here(lua_State *L) {
   const char *msg = luaL_checkstring(L, 1);
   lt_where(L);
@@ -151,7 +152,6 @@ static int raise_here(lua_State *L) {
   return lua_error(L);
 }
 
-static const luaL_Reg where_funcs[] = {
 /* torch._warn(message): shows message as a warning at the script's position, once per
    position and message (the kernels' dl_warn, for checks made in Lua). */
 static int warn_here(lua_State *L) {
@@ -160,6 +160,7 @@ static int warn_here(lua_State *L) {
   return 0;
 }
 
+static const luaL_Reg where_funcs[] = {
     {"_setlibroot", set_libroot}, {"_error", raise_here}, {"_warn", warn_here}, {NULL, NULL}};
 
 void lt_open_where(lua_State *L) { lt_register(L, NULL, where_funcs); }
