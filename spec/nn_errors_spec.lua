@@ -210,8 +210,9 @@ for _, name in ipairs({'Abs', 'ELU', 'Exp', 'GELU', 'HardShrink', 'HardTanh', 'L
 end
 
 -- Modules that nothing can call wrongly in these ways: they take anything (Identity), or
--- convert types by design (Copy); Sequential is a container whose checks are its modules'.
-local NOTHING_WRONG = {Identity = true, Copy = true, Sequential = true}
+-- convert types by design (Copy); Sequential is a container whose checks are its modules',
+-- and Profile a decorator whose checks are its module's (spec/dl_profile_spec.lua).
+local NOTHING_WRONG = {Identity = true, Copy = true, Sequential = true, Profile = true}
 
 -- The classes of this spec: every nn.Module subclass that nn defines, except the abstract
 -- bases, the criteria, the convolution and pooling modules (but SpatialSoftMax,
@@ -295,8 +296,8 @@ describe('nn modules called wrongly', function()
          assert(set[name], 'nn.' .. name .. ' is not a module of the set')
          n = n + 1
       end
-      -- 90 classes: 87 called wrongly here, and Identity, Copy and Sequential
-      assert.are.equal(90, #classes)
+      -- 91 classes: 87 called wrongly here, and Identity, Copy, Sequential and Profile
+      assert.are.equal(91, #classes)
       assert.are.equal(87, n)
    end)
 

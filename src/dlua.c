@@ -94,6 +94,50 @@ static void laction(int sig) {
   lua_sethook(globalL, lstop, flag, 1);
 }
 
+/* The traceback of the Lua frames from `level` up, after msg. C frames are left out:
+   luaL_traceback names a C function after the first loaded table that holds it, so a
+   tensor method's error read "[C]: in function 'torch.serialize.narrow'" (whatever table
+   came first), which names neither what the script called nor where. The script's own
+   frames say that: the line, and the name the call used ("in method 'narrow'"). Like
+   luaL_traceback, a long stack shows its first 10 and last 11 frames. */
+static void traceback(lua_State *L, const char *msg, int level) {
+  lua_Debug ar;
+  int frames = 0;
+  for (int l = level; lua_getstack(L, l, &ar); l++) {
+    lua_getinfo(L, "S", &ar);
+    if (*ar.what != 'C') frames++;
+  }
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, msg);
+  luaL_addstring(&b, "\nstack traceback:");
+  int n = 0;
+  for (int l = level; lua_getstack(L, l, &ar); l++) {
+    lua_getinfo(L, "Slnt", &ar);
+    if (*ar.what == 'C') continue;
+    n++;
+    if (frames > 21 && n == 11) {
+      lua_pushfstring(L, "\n\t...\t(skipping %d levels)", frames - 21);
+      luaL_addvalue(&b);
+    }
+    if (frames > 21 && n > 10 && n <= frames - 11) continue;
+    if (ar.currentline > 0)
+      lua_pushfstring(L, "\n\t%s:%d: in ", ar.short_src, ar.currentline);
+    else
+      lua_pushfstring(L, "\n\t%s: in ", ar.short_src);
+    luaL_addvalue(&b);
+    if (*ar.namewhat != '\0')
+      lua_pushfstring(L, "%s '%s'", ar.namewhat, ar.name);
+    else if (*ar.what == 'm')
+      lua_pushliteral(L, "main chunk");
+    else
+      lua_pushfstring(L, "function <%s:%d>", ar.short_src, ar.linedefined);
+    luaL_addvalue(&b);
+    if (ar.istailcall) luaL_addstring(&b, "\n\t(...tail calls...)");
+  }
+  luaL_pushresult(&b);
+}
+
 /* Error handler: the message with a traceback. */
 static int msghandler(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
@@ -101,7 +145,7 @@ static int msghandler(lua_State *L) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
-  luaL_traceback(L, L, msg, 1);
+  traceback(L, msg, 1);
   return 1;
 }
 

@@ -2,7 +2,9 @@
    expression ("return " .. line) whose values are printed, then as a statement; a chunk
    whose syntax error ends at "<eof>" is incomplete and continues on the next line.
    With a terminal, lines come from libedit's readline API, with history kept across
-   sessions and tab completion of globals, fields and methods. */
+   sessions and tab completion of globals, fields, methods and (inside a string) file
+   names. A line "?name" prints the documentation of name from the docs pages (dlua.help);
+   "?" alone lists the topics. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -195,6 +197,27 @@ static int multiline(lua_State *L) {
   }
 }
 
+/* "?name" (spaces allowed around): replaces the line at 1 with the chunk that prints
+   name's documentation, keeping only the characters of a name (letters, digits, _ . :),
+   so the chunk is always well formed. Returns whether the line was a help request. */
+static int helpline(lua_State *L) {
+  const char *line = lua_tostring(L, 1);
+  while (*line == ' ' || *line == '\t') line++;
+  if (*line != '?') return 0;
+  history_add(lua_tostring(L, 1));
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addstring(&b, "require('dlua.help').show('");
+  for (const char *p = line + 1; *p; p++)
+    if (*p == '_' || *p == '.' || *p == ':' || (*p >= 'a' && *p <= 'z') ||
+        (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+      luaL_addchar(&b, *p);
+  luaL_addstring(&b, "')");
+  luaL_pushresult(&b);
+  lua_replace(L, 1);
+  return 1;
+}
+
 /* Reads and compiles one chunk; leaves the function at the top. *quiet is set when the
    input ended with ';'. */
 static int loadline(lua_State *L, int *quiet) {
@@ -202,6 +225,14 @@ static int loadline(lua_State *L, int *quiet) {
   int r = pushline(L, 1);
   if (r == LINE_EOF) return STATUS_EOF;
   if (r == LINE_INTERRUPTED) return STATUS_INTERRUPTED;
+  if (helpline(L)) {
+    size_t len;
+    const char *chunk = lua_tolstring(L, 1, &len);
+    *quiet = 1;
+    int status = luaL_loadbuffer(L, chunk, len, "=stdin");
+    lua_remove(L, 1);
+    return status;
+  }
   size_t cut;
   *quiet = ends_with_semicolon(lua_tostring(L, 1), &cut);
   int status = addreturn(L);
@@ -348,13 +379,55 @@ static void freematches(void) {
   nmatches = 0;
 }
 
+/* The position of the quote that opens the string literal `start` is inside, or -1. */
+static int instring(int start) {
+  const char *line = rl_line_buffer;
+  char open = 0;
+  int at = -1;
+  for (int i = 0; line && i < start && line[i]; i++) {
+    if (open && line[i] == '\\') {
+      if (line[i + 1]) i++;
+    } else if (open && line[i] == open) {
+      open = 0;
+    } else if (!open && (line[i] == '"' || line[i] == '\'')) {
+      open = line[i];
+      at = i;
+    }
+  }
+  return open ? at : -1;
+}
+
+/* File names completing the string from its quote to the cursor. Readline replaces only
+   the word [start, end) (a '/' breaks words), so each match drops the part before start. */
+static void filematches(int quote, int start, int end) {
+  int plen = end - quote - 1, skip = start - quote - 1;
+  if (plen < 0 || skip < 0) return;
+  char *path = strndup(rl_line_buffer + quote + 1, (size_t)plen);
+  if (path == NULL) return;
+  char *m;
+  for (int state = 0; (m = rl_filename_completion_function(path, state)) != NULL; state++) {
+    char **grown = realloc(matches, (size_t)(nmatches + 2) * sizeof *matches);
+    if (grown == NULL) {
+      free(m);
+      break;
+    }
+    matches = grown;
+    matches[nmatches++] = strdup(strlen(m) >= (size_t)skip ? m + skip : m);
+    free(m);
+  }
+  free(path);
+}
+
 static char **complete(const char *text, int start, int end) {
-  (void)start;
-  (void)end;
   lua_State *L = completionL;
-  rl_attempted_completion_over = 1; /* never fall back to file names */
+  rl_attempted_completion_over = 1; /* never fall back to file names outside strings */
   rl_completion_append_character = '\0';
   freematches();
+  int quote = instring(start);
+  if (quote >= 0) {
+    filematches(quote, start, end);
+    return nmatches > 0 ? rl_completion_matches(text, nextmatch) : NULL;
+  }
   int top = lua_gettop(L);
   lua_pushcfunction(L, completions);
   lua_pushstring(L, text);

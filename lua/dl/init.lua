@@ -16,5 +16,10 @@ require 'dl.datasets'
 require 'dl.augment'
 require 'dl.clip'
 require 'dl.decay'
+require 'dl.profile'
+require 'dl.tensorboard'
+require 'dl.plot'
+require 'dl.report'
+require 'dl.monitor'
 
 return dl

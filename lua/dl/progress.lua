@@ -1,5 +1,5 @@
 -- A progress bar per epoch, drawn as Keras draws it:
---   12/30 [=========>....................] - ETA: 1s - loss: 0.4512 - accuracy: 0.8750
+--   12/30 [=========>....................] - ETA: 1s - 5120 samples/s - loss: 0.4512 - accuracy: 0.8750
 -- redrawn in place on a terminal; on anything else (a log file, a pipe) only the final
 -- line of each epoch is written, so logs stay readable.
 local dl = require 'dl'
@@ -10,9 +10,10 @@ function Progress:__init(total, options)
   options = options or {}
   self.total = total
   self.width = options.width or 30
+  self.samples = options.samples -- samples in the epoch, for the samples/s figure
   self.out = options.out or io.stdout
   self.tty = options.tty
-  if self.tty == nil then self.tty = torch._io.isatty(self.out) end
+  if self.tty == nil then self.tty = io.type(self.out) == 'file' and torch._io.isatty(self.out) end
   self.timer = torch.Timer()
   self.last = -1
 end
@@ -51,6 +52,11 @@ function Progress:line(done, values, elapsed)
   else
     local eta = done > 0 and elapsed / done * (n - done) or 0
     timing = ' - ETA: ' .. fmt_time(eta)
+  end
+  if self.samples and elapsed > 0 and n > 0 then
+    -- the batches done hold this share of the samples (exact but for a short last batch)
+    local rate = math.min(self.samples, self.samples * done / n) / elapsed
+    timing = timing .. (rate >= 100 and ' - %.0f samples/s' or ' - %.1f samples/s'):format(rate)
   end
   return ('%' .. digits .. 'd/%d [%s]%s%s'):format(done, n, bar, timing, fmt_values(values))
 end

@@ -97,7 +97,13 @@ end
 --   schedule (a dl.schedule function: config.learningRate is set to the base rate times
 --   schedule(step, totalSteps, stepsPerEpoch) before each step, and restored at the end),
 --   ema (a decay such as 0.999: keep a dl.EMA average of the parameters, validate with
---   it, and leave it in the model at the end).
+--   it, and leave it in the model at the end),
+--   profile (true, a trace file name, or {trace =, out =}: a per-module profile of the
+--   training steps, printed at the end and returned as fit's second result),
+--   logdir (a folder for TensorBoard event files), report (an HTML file to write;
+--   classes, a list of names, labels its confusion matrix),
+--   plot (draw the loss curve at the end; default when out is a terminal).
+--   (lua/dl/monitor.lua holds these four; docs/dl_monitor.md.)
 function dl.fit(model, criterion, optimizer, X, y, options)
   options = options or {}
   if X:size(1) ~= y:size(1) then
@@ -163,14 +169,19 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     return loss, grads
   end
   local first = (history.epoch and #history.epoch or 0) + 1
+  local mon = dl.Monitor.create(options, model, criterion,
+    {X = X, y = y, Xv = Xv, yv = yv, classification = is_classification(y)})
+  if mon then optimizer = mon:optimizer(optimizer) end
   local buffers = {} -- the batch tensors, reused from epoch to epoch
   for epoch = first, epochs do
     if options.verbose ~= false then (options.out or io.stdout):write(('Epoch %d/%d\n'):format(epoch, epochs)) end
     model:training()
     local nb = (X:size(1) + batchSize - 1) // batchSize
-    local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out}) or nil
+    local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out, samples = X:size(1)}) or nil
     local seen, total_loss, correct = 0, 0, 0
-    for bx, by, b in dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform, buffers = buffers}) do
+    local batches, bstate, bfirst = dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform, buffers = buffers})
+    if mon then batches = mon:batches(batches); mon:epochStart(epoch) end
+    for bx, by, b in batches, bstate, bfirst do
       xb, yb = bx, by
       if schedule then
         config.learningRate = baseLR * schedule((epoch - 1) * nb + b - 1, epochs * nb, nb)
@@ -181,12 +192,16 @@ function dl.fit(model, criterion, optimizer, X, y, options)
       seen = seen + len
       total_loss = total_loss + fx[1] * len
       local figures = {{'loss', total_loss / seen}}
+      local batch_correct
       if is_classification(y) then
-        correct = correct + count_correct(model.output, by)
+        batch_correct = count_correct(model.output, by)
+        correct = correct + batch_correct
         figures[2] = {'accuracy', correct / seen}
       end
+      if mon then mon:step(len, fx[1], batch_correct, config.learningRate) end
       if bar then bar:update(b, figures) end
     end
+    if mon then mon:epochEnd(epoch) end
     add(history, 'epoch', epoch)
     add(history, 'loss', total_loss / seen)
     if is_classification(y) then add(history, 'accuracy', correct / seen) end
@@ -202,6 +217,7 @@ function dl.fit(model, criterion, optimizer, X, y, options)
       if va then figures[#figures + 1] = {'val_accuracy', va} end
     end
     if bar then bar:finish(figures) end
+    if mon then mon:logEpoch(epoch, history, config.learningRate) end
     local ck = options.checkpoint
     if ck and epoch % (ck.every or 1) == 0 then
       save_checkpoint(ck.dir or 'checkpoints', epoch, model,
@@ -228,7 +244,12 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   if layer1_gi then layer1.gradInput = layer1_gi end
   if schedule then config.learningRate = baseLR end
   if ema then ema:apply() end
-  return history
+  local profile = mon and mon:finish(history, {
+    epochs = epochs, batchSize = batchSize, samples = X:size(1), config = config,
+    validation = Xv and Xv:size(1) or nil, seed = options.seed or 0,
+    schedule = schedule ~= nil, ema = decay or nil,
+  })
+  return history, profile
 end
 
 return dl

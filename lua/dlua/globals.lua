@@ -1,10 +1,13 @@
 -- dlua.globals: what the `dlua` executable sets up before a script, as Torch7's `th` did:
--- the Lua 5.1 names of dlua.compat, and the globals torch, paths, sys and xlua. The
--- packages other than torch are loaded at the first read of their global name, so that
--- scripts that never use them start as fast as before. See docs/compat.md.
+-- the Lua 5.1 names of dlua.compat, and the globals torch, paths, sys and xlua (and nn,
+-- optim, dl and help). The packages other than torch are loaded at the first read of
+-- their global name, so that scripts that never use them start as fast as before. See
+-- docs/compat.md.
 require 'dlua.compat'
 
 local lazy = {paths = 'paths', sys = 'sys', xlua = 'xlua'}
+-- nn, optim and dl without a require, and help (docs/*.md at the prompt: dlua.help)
+lazy.nn, lazy.optim, lazy.dl, lazy.help = 'nn', 'optim', 'dl', 'dlua.help'
 
 -- Penlight's modules, which th put in the globals (trepl requires 'pl', whose lazy
 -- globals these are): char-rnn and others call path.join and path.exists. They are
@@ -41,7 +44,6 @@ mt.__index = function(t, k)
    return nil
 end
 
-return {lazy = lazy, optional = optional}
 -- include(file): Torch7's global, dofile of file in the directory of the file calling it
 -- (how packages written for th load their parts: include('Layer.lua') in init.lua).
 -- Not a tail call, so that paths.dofile finds the caller three levels up.
@@ -51,3 +53,4 @@ if rawget(_G, 'include') == nil then
    end)
 end
 
+return {lazy = lazy, optional = optional}

@@ -3,7 +3,7 @@
 -- Each file is loaded after the classes it extends.
 require 'torch'
 
-nn = nn or {}
+nn = rawget(_G, 'nn') or {} -- rawget: dlua's lazy global nn would require this file again
 local nn = nn
 package.loaded.nn = nn
 
@@ -13,6 +13,7 @@ require 'nn.Criterion'
 
 require 'nn.Container'
 require 'nn.Sequential'
+require 'nn.Profile'
 require 'nn.Concat'
 require 'nn.ConcatTable'
 require 'nn.Parallel'
@@ -146,7 +147,6 @@ require 'nn.SpatialMaxUnpooling'
 require 'nn.SpatialSubtractiveNormalization'
 require 'nn.SpatialDivisiveNormalization'
 require 'nn.SpatialContrastiveNormalization'
-require 'nn.Jacobian'
 require 'nn.SpatialDilatedMaxPooling'
 require 'nn.SpatialLogSoftMax'
 require 'nn.SpatialSubSampling'
@@ -169,12 +169,13 @@ require 'nn.VolumetricDropout'
 require 'nn.VolumetricReplicationPadding'
 require 'nn.VolumetricFractionalMaxPooling'
 require 'nn.UpSampling'
+require 'nn.Jacobian'
 
 -- the recurrent modules (torch/rnn's API)
 require 'nn.rnn'
 -- attention, Transformer blocks, position encodings, the GPT
 require 'nn.attention'
-
 -- Torch7's remaining Lua modules: Bottle, WeightNorm, SparseLinear, ... (docs/nn_more.md)
 require 'nn.more'
+
 return nn

@@ -146,6 +146,7 @@ void lt_open_signal(lua_State *L);  /* conv2, xcorr2, conv3, xcorr3: lt_signal.c
 void lt_open_histogram(lua_State *L); /* histc, bhistc: lt_histogram.c */
 void lt_open_dimwise(lua_State *L); /* cross, renorm: lt_dimwise.c */
 void lt_open_image(lua_State *L);   /* image codecs and kernels into torch._image: lt_image.c */
+void lt_open_monitor(lua_State *L); /* crc32c and a clock for dl's monitors: lt_monitor.c */
 
 /* Pushes the subtable torch[name] (creating it), for kernel tables such as torch._nn. */
 void lt_subtable(lua_State *L, const char *name);

@@ -362,6 +362,7 @@ static const struct {
     OPEN(lt_open_bitwise), OPEN(lt_open_signal), OPEN(lt_open_histogram), OPEN(lt_open_dimwise),
     OPEN(lt_open_attention),
     OPEN(lt_open_image),
+    OPEN(lt_open_monitor),
 };
 
 int luaopen_torch_core(lua_State *L) {
