@@ -811,4 +811,13 @@ describe('image errors', function()
     raises_here(function() image.gaussian{size = 0} end, 'image.gaussian', 'width must be a positive integer, got 0')
     raises_here(function() image.gaussian{sise = 3} end, 'image.gaussian', "unknown argument 'sise'")
   end)
+  it('the decoder refuses a result sharing storage with the bytes it reads', function()
+    -- growing the result would move the bytes being decoded
+    local enc = torch._image.encode(torch.rand(3, 4, 4), 'png', 75, 'image.compressPNG')
+    local view = torch.ByteTensor(enc:storage(), 1, torch.LongStorage{1})
+    local ok, err = pcall(torch._image.decode, view, enc, 'png', 'x', 'image.decompressPNG')
+    assert.is_false(ok)
+    assert.matches('image.decompressPNG: the result shares memory with the encoded bytes', err, 1, true)
+    assert.are.equal(3, image.decompressPNG(enc):size(1)) -- the ordinary path still decodes
+  end)
 end)

@@ -23,10 +23,15 @@ static int checkformat(lua_State *L, int idx, const char *fn) {
   return lt_error(L, "%s: unknown image format '%s' (expected png, jpeg or pnm)", fn, f);
 }
 
-/* The bytes of a string or of a contiguous ByteTensor at idx. */
-static const unsigned char *checkbytes(lua_State *L, int idx, size_t *len, const char *fn) {
+/* The bytes of a string or of a contiguous ByteTensor at idx. A result the caller will
+   resize (out, or NULL) must not share the tensor's storage: growing it would move the
+   bytes being read. */
+static const unsigned char *checkbytes(lua_State *L, int idx, size_t *len, const char *fn,
+                                       const dl_tensor *out) {
   if (lua_type(L, idx) == LUA_TSTRING) return (const unsigned char *)lua_tolstring(L, idx, len);
   dl_tensor *t = lt_totensor(L, idx);
+  if (t && out && out->storage && out->storage == t->storage)
+    lt_error(L, "%s: the result shares memory with the encoded bytes (argument %d)", fn, idx);
   if (!t || t->dtype != DL_BYTE)
     lt_error(L, "%s: argument %d: expected a ByteTensor or a string of encoded bytes, got %s",
              fn, idx, t ? lt_typename(t->dtype) : luaL_typename(L, idx));
@@ -43,7 +48,7 @@ static int image_decode(lua_State *L) {
   int format = checkformat(L, 3, fn);
   const char *name = luaL_optstring(L, 4, "<memory>");
   size_t len;
-  const unsigned char *buf = checkbytes(L, 2, &len, fn);
+  const unsigned char *buf = checkbytes(L, 2, &len, fn, out);
   LT_TRY(L, format == 1   ? io_png_decode(fn, name, buf, len, out)
             : format == 2 ? io_jpeg_decode(fn, name, buf, len, out)
                           : io_pnm_decode(fn, name, buf, len, out));
@@ -79,7 +84,7 @@ static int image_write(lua_State *L) {
   const char *fn = checkfn(L, 3);
   const char *path = luaL_checkstring(L, 1);
   size_t len;
-  const unsigned char *buf = checkbytes(L, 2, &len, fn);
+  const unsigned char *buf = checkbytes(L, 2, &len, fn, NULL);
   LT_TRY(L, io_raster_write(fn, path, buf, len));
   return 0;
 }
