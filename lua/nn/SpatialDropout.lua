@@ -16,19 +16,26 @@ function SD:__init(p)
    self.noise = torch.Tensor()
 end
 
+-- The plane layout: the dimensions after the channel (H x W here; VolumetricDropout's
+-- T x H x W). The noise is one value per (sample,) channel, ones elsewhere.
+SD._planes = {'H', 'W'}
+
 function SD:updateOutput(input)
    nn.utils.checkFloatTensor(self, input)
    self.output:resizeAs(input):copy(input)
    if self.train then
-      local dim = input:dim()
-      if dim == 4 then
-         self.noise:resize(input:size(1), input:size(2), 1, 1)
-      elseif dim == 3 then
-         self.noise:resize(input:size(1), 1, 1)
-      else
-         self:_error('input of size %s, expected 3D (C x H x W) or 4D (N x C x H x W)',
-                     nn.utils.sizestr(input))
+      local k, dim = #self._planes, input:dim()
+      if dim ~= k + 1 and dim ~= k + 2 then
+         local planes = table.concat(self._planes, ' x ')
+         self:_error('input of size %s, expected %dD (C x %s) or %dD (N x C x %s)',
+                     nn.utils.sizestr(input), k + 1, planes, k + 2, planes)
       end
+      -- the noise's size: the leading (batch and) channel sizes, then ones; kept in a
+      -- storage of the module's so that a training step allocates nothing
+      local size = self._noiseSize
+      if not size or #size ~= dim then size = torch.LongStorage(dim); self._noiseSize = size end
+      for d = 1, dim do size[d] = d <= dim - k and input:size(d) or 1 end
+      self.noise:resize(size)
       self.noise:bernoulli(1 - self.p)
       self.output:cmul(self.noise:expandAs(input))
    else
@@ -53,7 +60,7 @@ function SD:setp(p)
 end
 
 function SD:clearState()
-   nn.utils.clear(self, 'noise')
+   nn.utils.clear(self, 'noise', '_noiseSize')
    return parent.clearState(self)
 end
 
