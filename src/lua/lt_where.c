@@ -94,7 +94,10 @@ const char *lt_callername(lua_State *L, const char *fallback) {
     lua_getinfo(L, "Sl", &ar);
     if (ar.currentline <= 0) continue;
     if (!is_library(L, &ar)) break;
-    if (!lua_getlocal(L, &ar, 1)) continue;
+    if (!lua_getlocal(L, &ar, 1)) {
+      if (inner) break;
+      continue;
+    }
     const char *name = NULL;
     int crit = 0;
     if (lua_type(L, -1) == LUA_TTABLE && lua_getmetatable(L, -1)) {
@@ -104,6 +107,9 @@ const char *lt_callername(lua_State *L, const char *fallback) {
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
+    /* the criterion a module runs inside calls it directly (a chain of method frames):
+       past the first frame that is not a method, no criterion encloses inner */
+    if (!name && inner) break;
     if (name && !inner) inner = name;
     if (crit) {
       criterion = name; /* the innermost criterion: inside a ParallelCriterion, the one
