@@ -385,6 +385,25 @@ describe('nn.VolumetricReplicationPadding', function()
       batch_agrees(m, x)
       float_agrees(m, x)
    end)
+
+   it('crops where a pad is negative, and refuses to crop to nothing', function()
+      local m = nn.VolumetricReplicationPadding(-1, 2, 1, -2, -1, 0):double()
+      local x = D(2, 3, 4, 5):uniform()
+      local y = m:forward(x)
+      assert(y:size(2) == 3 - 1 and y:size(3) == 4 + 1 - 2 and y:size(4) == 5 - 1 + 2)
+      for z = 1, 2 do for u = 1, 3 do for v = 1, 6 do
+         local iz = z + 1
+         local iy = math.min(math.max(u - 1, 1), 4)
+         local ix = math.min(math.max(v + 1, 1), 5)
+         for c = 1, 2 do assert(y[c][z][u][v] == x[c][iz][iy][ix]) end
+      end end end
+      jac(m, x)
+      local crop = nn.VolumetricReplicationPadding(-3, -2, 0, 0, 0, 0)
+      local ok, msg = pcall(function() crop:forward(x) end)
+      assert(not ok and msg:find('nn_volumetric_spec.lua:%d+: nn.VolumetricReplicationPadding: input of size 2x3x4x5 is cropped to nothing'), msg)
+      local ok, err = pcall(nn.VolumetricReplicationPadding, 1.5)
+      assert(not ok and err:find('pleft must be an integer, got 1.5', 1, true), err)
+   end)
 end)
 
 describe('nn.VolumetricFractionalMaxPooling', function()

@@ -1,22 +1,28 @@
 -- nn.VolumetricReplicationPadding(pleft [, pright = pleft, ptop = pleft, pbottom = pleft,
 -- pfront = pleft, pback = pleft]): pads each plane of a C x T x H x W or N x C x T x H x W
 -- input by repeating its border voxels, as Torch7 (pleft/pright along W, ptop/pbottom
--- along H, pfront/pback along T). Kernels: nn_vol_replpad_* in src/nn/volumetric.c.
+-- along H, pfront/pback along T); a negative pad crops. Kernels: nn_vol_replpad_* in src/nn/volumetric.c.
 local nn = require 'nn'
-require 'nn.VolumetricConvolution'
 local K = torch._nn
 
 local Pad, parent = torch.class('nn.VolumetricReplicationPadding', 'nn.Module')
 
 function Pad:__init(pleft, pright, ptop, pbottom, pfront, pback)
    parent.__init(self)
-   local int = nn.VolumetricConvolution._posint
-   self.pleft = int(self, 'pleft', pleft, 0)
-   self.pright = int(self, 'pright', pright or pleft, 0)
-   self.ptop = int(self, 'ptop', ptop or pleft, 0)
-   self.pbottom = int(self, 'pbottom', pbottom or pleft, 0)
-   self.pfront = int(self, 'pfront', pfront or pleft, 0)
-   self.pback = int(self, 'pback', pback or pleft, 0)
+   self.pleft = self:_int('pleft', pleft)
+   self.pright = self:_int('pright', pright or pleft)
+   self.ptop = self:_int('ptop', ptop or pleft)
+   self.pbottom = self:_int('pbottom', pbottom or pleft)
+   self.pfront = self:_int('pfront', pfront or pleft)
+   self.pback = self:_int('pback', pback or pleft)
+end
+
+-- a pad is any integer: a negative one crops
+function Pad:_int(what, v)
+   if math.type(v) ~= 'integer' then
+      self:_error('%s must be an integer, got %s', what, tostring(v))
+   end
+   return v
 end
 
 function Pad:_pads()

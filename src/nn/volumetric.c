@@ -551,13 +551,19 @@ int nn_vol_avgpool_backward(const char *fn, dl_tensor *gradIn, const dl_tensor *
 
 static int pad_setup(const char *fn, vol_dims *d, int *batched, const dl_tensor *in,
                      const int64_t pad[6]) {
+  char b[96];
   if (vol_input(fn, in, 0, d, batched) < 0) return -1;
+  /* a negative pad crops, as in Torch7: the output keeps at least one voxel per axis, so
+     every output index minus its pad lands inside the input and the clamp never moves it */
   for (int i = 0; i < 6; i++)
-    if (pad[i] < 0 || pad[i] > INT32_MAX)
-      return dl_error("%s: padding %lld, %lld, %lld, %lld, %lld, %lld must be >= 0", fn,
-                      (long long)pad[0], (long long)pad[1], (long long)pad[2],
-                      (long long)pad[3], (long long)pad[4], (long long)pad[5]);
+    if (pad[i] < -INT32_MAX || pad[i] > INT32_MAX)
+      return dl_error("%s: padding %lld is out of range", fn, (long long)pad[i]);
   d->ow = d->w + pad[0] + pad[1], d->oh = d->h + pad[2] + pad[3], d->ot = d->t + pad[4] + pad[5];
+  if (d->ow < 1 || d->oh < 1 || d->ot < 1)
+    return dl_error("%s: input of size %s is cropped to nothing by padding %lld, %lld, %lld, "
+                    "%lld, %lld, %lld", fn, dl_sizestr(b, sizeof b, in->ndim, in->size),
+                    (long long)pad[0], (long long)pad[1], (long long)pad[2],
+                    (long long)pad[3], (long long)pad[4], (long long)pad[5]);
   int64_t s[4] = {d->n * d->c, d->ot, d->oh, d->ow};
   return dl_numel_checked(fn, 4, s) < 0 ? -1 : 0;
 }
