@@ -119,21 +119,6 @@ static void rowsum(dl_tensor *gb, const dl_tensor *m, int64_t rows, int64_t len,
 
 /* ---- sizes, buffers and views --------------------------------------------------------- */
 
-int nn_contiguous_pair(dl_tensor *a, const dl_tensor *x, dl_tensor *b, const dl_tensor *y) {
-  if (nn_contiguous(a, x) < 0) return -1;
-  if (nn_contiguous(b, y) < 0) {
-    dl_tensor_free(a);
-    return -1;
-  }
-  return 0;
-}
-
-int nn_free_pair(dl_tensor *a, dl_tensor *b, int rc) {
-  dl_tensor_free(a);
-  dl_tensor_free(b);
-  return rc;
-}
-
 /* a * b + c for non-negative operands, or -1 when it does not fit an int64_t. */
 static int64_t muladd(int64_t a, int64_t b, int64_t c) {
   int64_t r;

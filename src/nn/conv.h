@@ -33,12 +33,6 @@ typedef struct {
 typedef enum { NN_CONV_AUTO, NN_CONV_BATCH, NN_CONV_SAMPLE } nn_conv_path;
 void nn_conv_set_path(nn_conv_path p);
 
-/* a and b become contiguous versions of x and y (nn_contiguous), or neither does (-1);
-   nn_free_pair frees both and returns rc. The convolution kernels' (2D, temporal and
-   volumetric) prologue and epilogue. */
-int nn_contiguous_pair(dl_tensor *a, const dl_tensor *x, dl_tensor *b, const dl_tensor *y);
-int nn_free_pair(dl_tensor *a, dl_tensor *b, int rc);
-
 /* Output size of a convolution along one dimension, or 0 when the (dilated) kernel is
    larger than the padded input (or a size is not positive, or overflows). */
 int64_t nn_conv_outsize(int64_t in, int64_t k, int64_t d, int64_t pad, int64_t dil);

@@ -8,7 +8,6 @@
 #include <smmintrin.h>
 #endif
 
-#include "conv.h" /* nn_contiguous_pair */
 #include "prelude.h"
 
 /* The window of output (oy, ox) clipped to the input, and its divisor: the window's

@@ -83,6 +83,21 @@ int nn_contiguous(dl_tensor *dst, const dl_tensor *src) {
   return op_contiguous(dst, src);
 }
 
+int nn_contiguous_pair(dl_tensor *a, const dl_tensor *x, dl_tensor *b, const dl_tensor *y) {
+  if (nn_contiguous(a, x) < 0) return -1;
+  if (nn_contiguous(b, y) < 0) {
+    dl_tensor_free(a);
+    return -1;
+  }
+  return 0;
+}
+
+int nn_free_pair(dl_tensor *a, dl_tensor *b, int rc) {
+  dl_tensor_free(a);
+  dl_tensor_free(b);
+  return rc;
+}
+
 int nn_resize_out(dl_tensor *out, const dl_tensor *like) {
   if (dl_tensor_sameview(out, like)) return 0;
   return dl_tensor_resize_as(out, like);

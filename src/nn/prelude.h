@@ -42,6 +42,10 @@ int nn_check_image(const char *fn, const char *what, const dl_tensor *t, int64_t
 /* dst becomes a contiguous version of src: a view of it when src already is contiguous,
    a copy otherwise. Free it with dl_tensor_free. */
 int nn_contiguous(dl_tensor *dst, const dl_tensor *src);
+/* a and b become contiguous versions of x and y, or neither does (-1); nn_free_pair frees
+   both and returns rc: the prologue and epilogue of a kernel with two such operands. */
+int nn_contiguous_pair(dl_tensor *a, const dl_tensor *x, dl_tensor *b, const dl_tensor *y);
+int nn_free_pair(dl_tensor *a, dl_tensor *b, int rc);
 /* out takes like's sizes, unless it is like's very memory (an in-place layer). */
 int nn_resize_out(dl_tensor *out, const dl_tensor *like);
 
