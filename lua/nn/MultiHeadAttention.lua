@@ -247,33 +247,58 @@ end
 
 local buffers = {'_qkv', '_x', '_xq', '_xk', '_xv', '_pq', '_pk', '_pv', '_Q', '_K', '_V',
                  '_probs', '_drop', '_dropUsed', '_ctx2', '_out', '_go', '_gctx', '_gQ', '_gK',
-                 '_gV', '_gqkv', '_gin', '_g3', '_gp', '_gpad', 'attnWeights'}
+                 '_gV', '_gqkv', '_gin', '_g3', '_gp', '_gpad', 'attnWeights',
+                 '_sqkv', '_sctx', '_sprobs', '_sctx2', '_sout', '_cacheK', '_cacheV'}
 
 -- Key/value cache for generation (self-attention, evaluation): m:step(x) takes the next
 -- B x t x C positions, appends their keys and values to the cache and attends from them to
 -- every cached position (the kernel's causal mask aligns the t queries with the last t
 -- keys), so a new token costs one row, not the whole prefix. m.mask is not used by step.
+-- The cache is a B x H x capacity x D buffer that doubles when full, read through a narrow
+-- view (the kernel takes strided heads), so a token appends in place instead of copying
+-- the prefix; the step's other buffers are the module's, reused from token to token.
 function MHA:resetCache()
-   self._cacheK, self._cacheV = nil, nil
+   self._cacheK, self._cacheV, self._cacheLen = nil, nil, 0
    return self
+end
+
+-- Appends new (B x H x t x D) to the cache buffer field, returns the filled part.
+function MHA:_append(field, new, len)
+   local buf = self[field]
+   local B, H, t, D = new:size(1), new:size(2), new:size(3), new:size(4)
+   if not buf or buf:size(1) ~= B or buf:size(3) < len + t then
+      local grown = new.new(B, H, math.max(16, 2 * (len + t)), D)
+      if len > 0 then grown:narrow(3, 1, len):copy(buf:narrow(3, 1, len)) end
+      buf = grown
+      self[field] = buf
+   end
+   buf:narrow(3, len + 1, t):copy(new)
+   return buf:narrow(3, 1, len + t)
 end
 
 function MHA:step(input)
    local x = self:_bfirst(input, 'input')
    local C, H, D = self.embedDim, self.nHeads, self.headDim
    local B, t = x:size(1), x:size(2)
-   local qkv = x.new()
-   K.linear_forward(qkv, rows(x), self.inWeight, self.inBias)
-   qkv = qkv:view(B, t, 3, H, D)
+   local len = self._cacheK and self._cacheLen or 0
+   if len > 0 and self._cacheK:size(1) ~= B then
+      self:_error('step: input batch of %d, but the cache holds a batch of %d (call resetCache)',
+                  B, self._cacheK:size(1))
+   end
+   self._sqkv = self._sqkv or x.new()
+   K.linear_forward(self._sqkv, rows(x), self.inWeight, self.inBias)
+   local qkv = self._sqkv:view(B, t, 3, H, D)
    local q = qkv:select(3, 1):transpose(2, 3)
    local k, v = qkv:select(3, 2):transpose(2, 3), qkv:select(3, 3):transpose(2, 3)
-   self._cacheK = self._cacheK and torch.cat(self._cacheK, k, 3) or k:contiguous()
-   self._cacheV = self._cacheV and torch.cat(self._cacheV, v, 3) or v:contiguous()
-   local ctx, probs = x.new(), x.new()
-   K.attention_forward(ctx, probs, q, self._cacheK, self._cacheV, nil, nil, nil, self.causal)
-   local out = x.new()
-   K.linear_forward(out, ctx:transpose(2, 3):contiguous():view(B * t, C), self.weight, self.bias)
-   out = out:view(B, t, C)
+   local ck = self:_append('_cacheK', k, len)
+   local cv = self:_append('_cacheV', v, len)
+   self._cacheLen = len + t
+   self._sctx, self._sprobs = self._sctx or x.new(), self._sprobs or x.new()
+   self._sctx2, self._sout = self._sctx2 or x.new(), self._sout or x.new()
+   K.attention_forward(self._sctx, self._sprobs, q, ck, cv, nil, nil, nil, self.causal)
+   self._sctx2:resize(B, t, H, D):copy(self._sctx:transpose(2, 3))
+   K.linear_forward(self._sout, self._sctx2:view(B * t, C), self.weight, self.bias)
+   local out = self._sout:view(B, t, C)
    return self.batchFirst and out or out:transpose(1, 2)
 end
 
