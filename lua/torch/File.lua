@@ -45,7 +45,7 @@ local function env_of(file)
    if not e then
       e = {written = {}, keep = {}, nwritten = 0, read = {}, depth = 0, path = {},
            referenced = true, upvalueIds = {}, nupvalueIds = 0, upvalueClosures = {},
-           trust = false}
+           upvalueRecords = setmetatable({}, {__mode = 'k'}), trust = false}
       envs[file] = e
    end
    return e
@@ -71,12 +71,19 @@ end
 
 ---------------------------------------------------------------- writing
 
+-- Where the writer is, as Torch7 names it: the top-level object's name ('<?>' unless the
+-- caller gave one), then the keys, a function's upvalues by their names.
 local function pathstr(e)
    local parts = {}
-   for i, k in ipairs(e.path) do
-      parts[i] = type(k) == 'string' and k:match('^[%a_][%w_]*$') and '.' .. k or '[' .. tostring(k) .. ']'
+   for _, k in ipairs(e.path) do
+      if type(k) == 'table' then
+         parts[#parts + 1] = '.' .. k[1] -- an upvalue's name
+      elseif k ~= false then             -- false: a step inside an upvalue's record
+         parts[#parts + 1] = type(k) == 'string' and k:match('^[%a_][%w_]*$') and '.' .. k
+            or '[' .. tostring(k) .. ']'
+      end
    end
-   return '<object>' .. table.concat(parts)
+   return (e.root or '<?>') .. table.concat(parts)
 end
 
 local function writestring(file, s)
@@ -112,13 +119,18 @@ local function writefunction(file, e, f)
          e.upvalueIds[ref] = id
       end
       upvalues[i] = {name = name, id = id, value = value}
+      e.upvalueRecords[upvalues[i]] = 'entry'
    end
+   e.upvalueRecords[upvalues] = 'array'
    writestring(file, dumped)
    file:writeObject(upvalues)
 end
 
 function File:writeObject(object)
    local e = env_of(self)
+   -- the hook's result is written, but references are kept by the object given, as Torch7
+   local given = object
+   if e.hook then object = e.hook(object) end
    local t = type(object)
    if t == 'nil' then
       self:writeInt(TYPE_NIL)
@@ -139,7 +151,9 @@ function File:writeObject(object)
          error(sformat('writeObject: a %s cannot be saved (at %s)', t, pathstr(e)), 0)
       end
       self:writeInt(typeidx)
-      local key = typeidx == TYPE_TORCH and C.key(object) or object
+      local gt = type(given)
+      local key = (gt == 'table' or gt == 'userdata' or gt == 'function') and
+         (torch.typename(given) and C.key(given) or given) or object
       local index = e.written[key]
       if index then
          self:writeInt(index)
@@ -149,7 +163,7 @@ function File:writeObject(object)
       e.nwritten = index
       if e.referenced then
          e.written[key] = index
-         e.keep[index] = object -- a light key must not outlive its storage
+         e.keep[index] = {given, object} -- a light key must not outlive its storage
       end
       self:writeInt(index)
       if e.depth >= MAXDEPTH then
@@ -177,8 +191,11 @@ function File:writeObject(object)
          for _ in pairs(object) do n = n + 1 end
          self:writeInt(n)
          local path = e.path
+         local record = e.upvalueRecords[object] -- a function's upvalues: named as upvalues
          for k, v in pairs(object) do
-            path[#path + 1] = k
+            if record == 'array' then path[#path + 1] = {tostring(v.name)}
+            elseif record == 'entry' then path[#path + 1] = false
+            else path[#path + 1] = k end
             if not writable(k) then
                error(sformat('writeObject: a %s key cannot be saved (at %s)', type(k), pathstr(e)), 0)
             end
@@ -372,12 +389,21 @@ function File:readObject()
    return res
 end
 
+-- file:writeObject(object [, debugname [, hook]]), as Torch7: debugname names the object
+-- in error messages (default '<?>'); hook(o), when given, is called on every object
+-- before it is written and what it returns is written instead (a model's modules swapped
+-- for others, say), references still following the objects given.
 -- After an error mid-write the depth and path must start again from the top.
 local writeObject = File.writeObject
-function File:writeObject(object)
+function File:writeObject(object, debugname, hook)
    local e = env_of(self)
    if e.depth > 0 then return writeObject(self, object) end
+   if hook ~= nil and type(hook) ~= 'function' then
+      error(sformat('writeObject: argument 3 (hook) must be a function, got %s', type(hook)), 2)
+   end
+   e.root, e.hook = debugname ~= nil and tostring(debugname) or nil, hook
    local ok, err = pcall(writeObject, self, object)
+   e.root, e.hook = nil, nil
    if not ok then
       e.depth, e.path = 0, {}
       error(strip(err), 2)
@@ -387,7 +413,7 @@ end
 ---------------------------------------------------------------- tensors and storages
 
 -- Torch7's write/read methods of the tensor and storage types.
-for _, T in ipairs {'Float', 'Double', 'Long', 'Byte'} do
+for _, T in ipairs {'Float', 'Double', 'Long', 'Byte', 'Char', 'Short', 'Int', 'Half'} do
    local tmt = torch.getmetatable('torch.' .. T .. 'Tensor')
    local smt = torch.getmetatable('torch.' .. T .. 'Storage')
    if tmt then
