@@ -414,18 +414,18 @@ describe('nn.VolumetricFractionalMaxPooling', function()
       return s
    end
 
-   it('takes the maximum of each window its samples (T, W, H) place', function()
+   it('takes the maximum of each window its samples (T, W, H) place, in Torch7\'s H x W x T', function()
       local m = nn.VolumetricFractionalMaxPooling(2, 2, 3, 3, 4, 2):double()
-      local x = D(2, 2, 6, 5, 7):uniform(-1, 1)
+      local x = D(2, 2, 5, 7, 6):uniform(-1, 1) -- N x C x H x W x T
       local y = m:forward(x):clone()
-      assert(y:size(3) == 3 and y:size(4) == 2 and y:size(5) == 4)
+      assert(y:size(3) == 2 and y:size(4) == 4 and y:size(5) == 3)
       local u = m.randomSamples
       for n = 1, 2 do for c = 1, 2 do
          local st = starts(u[n][c][1], 6, 3, 2)
          local sw, sh = starts(u[n][c][2], 7, 4, 2), starts(u[n][c][3], 5, 2, 3)
          for z = 1, 3 do for i = 1, 2 do for j = 1, 4 do
-            local want = x[n][c][{{st[z], st[z] + 1}, {sh[i], sh[i] + 2}, {sw[j], sw[j] + 1}}]:max()
-            assert(y[n][c][z][i][j] == want)
+            local want = x[n][c][{{sh[i], sh[i] + 2}, {sw[j], sw[j] + 1}, {st[z], st[z] + 1}}]:max()
+            assert(y[n][c][i][j][z] == want)
          end end end
       end end
    end)
@@ -434,10 +434,12 @@ describe('nn.VolumetricFractionalMaxPooling', function()
       local m = nn.VolumetricFractionalMaxPooling(2, 2, 2, 3, 3, 2):double():fixPoolingRegions()
       local x = D(2, 5, 4, 6):uniform(-1, 1)
       m:forward(x)
+      assert(m.output:size(2) == 2 and m.output:size(3) == 3 and m.output:size(4) == 3)
       assert(nn.Jacobian.testJacobian(m, x) < 1e-6)
-      local r = nn.VolumetricFractionalMaxPooling(2, 2, 2, 0.5, 0.5, 0.5):double()
-      local y = r:forward(D(1, 2, 8, 6, 10):uniform())
-      assert(y:size(3) == 4 and y:size(4) == 3 and y:size(5) == 5)
+      -- ratios: floor(ratio * size) along H, W and T of H x W x T
+      local r = nn.VolumetricFractionalMaxPooling(2, 2, 2, 0.5, 0.4, 0.7):double()
+      local y = r:forward(D(1, 2, 10, 8, 6):uniform())
+      assert(y:size(3) == 7 and y:size(4) == 3 and y:size(5) == 3, nn.utils.sizestr(y))
    end)
 end)
 
