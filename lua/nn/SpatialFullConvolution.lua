@@ -71,15 +71,17 @@ function Full:updateGradInput(input, gradOutput)
    self._gradIn = self._gradIn or x.new()
    K.fullconv2d_backward_input(self._gradIn, self.fgradInput, self._obuf, x, gradOutput,
                                self.weight, self:_geom(adjW, adjH))
-   if t then
-      self._zero = self._zero or t.new(1):zero()
-      local ones = {}
-      for d = 1, t:dim() do ones[d] = 1 end
-      self.gradInput = {self._gradIn, self._zero:view(table.unpack(ones)):expandAs(t)}
-   else
-      self.gradInput = self._gradIn
-   end
+   self.gradInput = self:_targetGradInput(t)
    return self.gradInput
+end
+
+-- gradInput for the target t of the {input, target} form (nil: the plain form).
+function Full:_targetGradInput(t)
+   if not t then return self._gradIn end
+   self._zero = self._zero or t.new(1):zero()
+   local ones = {}
+   for d = 1, t:dim() do ones[d] = 1 end
+   return {self._gradIn, self._zero:view(table.unpack(ones)):expandAs(t)}
 end
 
 function Full:accGradParameters(input, gradOutput, scale)
