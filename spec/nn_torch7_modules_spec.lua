@@ -328,6 +328,13 @@ describe('nn.IndexLinear', function()
       m:forward({L{2}, D{1}})
       local gi = m:backward({L{2}, D{1}}, D{1, 2})
       near(vals(gi[2]), vals(m.weight * D{1, 2}))
+      -- the flat form with one sample gives 1 x 2; a gradOutput vector of 2 pairs with it
+      local flat = {L{2}, D{1}, 1}
+      assert(m:forward(flat):dim() == 2)
+      local gflat = m:backward(flat, D{1, 2})
+      near(vals(gflat[2]:view(-1)), vals(m.weight * D{1, 2}))
+      local ok, err = pcall(function() m:backward(flat, D{1, 2, 3}) end)
+      assert(not ok and err:find('nn.IndexLinear: gradOutput of size 3', 1, true), err)
       assert.are.same({1, 2, 3, 4}, gi[1]:totable())
    end)
    it('errors name the module', function()

@@ -171,7 +171,11 @@ end
 
 function IndexLinear:_gradOutput(gradOutput)
    local nb, nout = self.sizes:nElement(), self.outputSize
-   utils.checkGradOutput(self, gradOutput, self.noBatch and {nout} or {nb, nout})
+   local expected = self.noBatch and {nout} or {nb, nout}
+   -- read in row-major order: Torch7 takes any shape of that many elements (a vector for
+   -- the batch of one of the flat form), which pairs with the output's, with a warning
+   if self.output:nElement() == nb * nout then expected = self.output end
+   utils.checkGradOutput(self, gradOutput, expected, true)
    return gradOutput:contiguous():view(nb, nout)
 end
 
