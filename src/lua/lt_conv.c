@@ -5,6 +5,7 @@
    kW, kH, dW, dH, padW, padH, dilationW, dilationH. Optional tensors are nil. Arguments
    are read by lt_args (lt_args.c). */
 #include "../nn/conv.h"
+#include "../nn/depthwise.h"
 #include "lt.h"
 
 /* The geometry's pointers in lt_args order (kW, kH, dW, dH, padW, padH, then the
@@ -193,7 +194,45 @@ static int conv_path(lua_State *L) {
   return 0;
 }
 
+/* The depthwise convolution: nInputPlane and the multiplier (nOutputPlane in Torch7's
+   naming), then kW, kH, dW, dH, padW, padH. */
+
+/* depthwise_forward(out, input, weight, bias, nInputPlane, multiplier, geometry...) */
+static int depthwise_forward(lua_State *L) {
+  dl_tensor *out, *in, *w, *b;
+  int64_t c, m;
+  nn_conv_geom g = geom0();
+  const char *fn = lt_args(L, "depthwise_forward", "tttoiiiiiiii",
+                           (void *[]){&out, &in, &w, &b, &c, &m, CONV_GEOM(g)});
+  return lt_done(L, nn_depthwise_forward(fn, out, in, w, b, c, m, &g));
+}
+
+/* depthwise_backward_input(gradIn, input, gradOut, weight, nInputPlane, multiplier, geometry...) */
+static int depthwise_backward_input(lua_State *L) {
+  dl_tensor *gi, *in, *go, *w;
+  int64_t c, m;
+  nn_conv_geom g = geom0();
+  const char *fn = lt_args(L, "depthwise_backward_input", "ttttiiiiiiii",
+                           (void *[]){&gi, &in, &go, &w, &c, &m, CONV_GEOM(g)});
+  return lt_done(L, nn_depthwise_backward_input(fn, gi, in, go, w, c, m, &g));
+}
+
+/* depthwise_backward_params(gradWeight, gradBias, input, gradOut, scale, nInputPlane,
+   multiplier, geometry...) */
+static int depthwise_backward_params(lua_State *L) {
+  dl_tensor *gw, *gb, *in, *go;
+  double scale;
+  int64_t c, m;
+  nn_conv_geom g = geom0();
+  const char *fn = lt_args(L, "depthwise_backward_params", "tottniiiiiiii",
+                           (void *[]){&gw, &gb, &in, &go, &scale, &c, &m, CONV_GEOM(g)});
+  return lt_done(L, nn_depthwise_backward_params(fn, gw, gb, in, go, scale, c, m, &g));
+}
+
 static const luaL_Reg conv_funcs[] = {
+    {"depthwise_forward", depthwise_forward},
+    {"depthwise_backward_input", depthwise_backward_input},
+    {"depthwise_backward_params", depthwise_backward_params},
     {"conv_path", conv_path},
     {"conv2d_forward", conv2d_forward},
     {"conv2d_backward_input", conv2d_backward_input},
