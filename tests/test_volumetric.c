@@ -315,8 +315,13 @@ static void check_replpad(dl_dtype dt) {
     if (e > err) err = e;
   }
   CHECK_NEAR(err, 0, 1e-5);
-  int64_t neg[6] = {1, 1, 1, 1, -1, 1};
-  CHECK(nn_vol_replpad_forward("nn.Test", &out, &in, neg) < 0 && says("must be >= 0"));
+  /* a negative pad crops: out[z] = in[z + 1] along T, padded along H and W */
+  int64_t neg[6] = {1, 1, 1, 1, -1, 0};
+  CHECK(nn_vol_replpad_forward("nn.Test", &out, &in, neg) == 0);
+  CHECK(out.size[out.ndim - 3] == t - 1 && out.size[out.ndim - 1] == w + 2);
+  CHECK(get(&out, (1 * (h + 2) + 1) * (w + 2) + 1) == get(&in, (2 * h + 0) * w + 0));
+  int64_t gone[6] = {0, 0, 0, 0, -(t - 1), -1};
+  CHECK(nn_vol_replpad_forward("nn.Test", &out, &in, gone) < 0 && says("cropped to nothing"));
   free(gref);
   dl_tensor_free(&in);
   dl_tensor_free(&out);
