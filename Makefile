@@ -124,13 +124,16 @@ check-spec: $(EXE) $(LUAMOD)
 	@sh tests/run.sh spec $(BUILD)
 
 # Benchmarks need PyTorch for the side-by-side columns (Debian's python3-torch) and time(1).
-bench: all $(BUILD)/bench_sgemm
+bench: all $(BUILD)/bench_sgemm $(BUILD)/bench_gemm
 	@for p in python3-torch time; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$p || true; done
 	@BUILD=$(BUILD) sh scripts/bench.sh
 
 $(BUILD)/bench_sgemm: scripts/bench_sgemm.c $(FLAGS_STAMP) | deps
 	$(CC) $(CFLAGS) -o $@ $< $(LIBS)
+
+$(BUILD)/bench_gemm: scripts/bench_gemm.c $(LIBCORE) $(FLAGS_STAMP) | deps
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBCORE) $(LIBS)
 
 # libFuzzer targets (clang, installed here with its runtime), each run for FUZZ_TIME
 # seconds on a copy of its seed corpus (docs/fuzzing.md): a crash leaves crash-* in the

@@ -47,6 +47,29 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", 
     done
   done
   echo
+  # dlua's own GEMM (issue 17, docs/gemm.md) beside OpenBLAS pinned to its Haswell kernels
+  # (this environment) and OpenBLAS with OPENBLAS_CORETYPE unset for that one command (its
+  # AVX-512 kernels): 1024^3, the MLP layer's forward and backward shapes, and 2 threads.
+  gemm_col() { grep "^$1 " | awk '{print $3}'; }
+  echo "dlua's GEMM (scripts/bench_gemm.c, GFLOP/s, best of 10): OpenBLAS pinned (OPENBLAS_CORETYPE=Haswell)," \
+       "OpenBLAS AVX-512 (OPENBLAS_CORETYPE unset for that command only), dlua's packed kernel ($($B/dlua -e 'io.write(select(2, torch.getgemm()))' 2>/dev/null))."
+  echo
+  echo "| threads | M x K x N (op) | OpenBLAS pinned | OpenBLAS AVX-512 (coretype unset) | dlua | dlua/pinned | dlua/AVX-512 | target |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  for row in "1024 1024 1024 nn 0.85 x AVX-512" "64 784 256 nt 1.6 x pinned" "64 256 784 nn 1.6 x pinned" \
+             "256 64 784 tn 1.6 x pinned"; do
+    set -- $row
+    g=$(OMP_NUM_THREADS=1 $B/bench_gemm $1 $2 $3 $4 10)
+    u=$(OMP_NUM_THREADS=1 env -u OPENBLAS_CORETYPE $B/bench_gemm $1 $2 $3 $4 10)
+    op=$(echo "$g" | gemm_col openblas); ou=$(echo "$u" | gemm_col openblas); dv=$(echo "$g" | gemm_col dlua)
+    echo "| 1 | $1x$2x$3 ($4) | $op | $ou | $dv | $(ratio "$dv" "$op") | $(ratio "$dv" "$ou") | >= $5 $6 $7 |"
+  done
+  d1=$(OMP_NUM_THREADS=1 $B/bench_gemm 1024 1024 1024 nn 10 | gemm_col dlua)
+  g2=$(OMP_NUM_THREADS=2 $B/bench_gemm 1024 1024 1024 nn 10)
+  u2=$(OMP_NUM_THREADS=2 env -u OPENBLAS_CORETYPE $B/bench_gemm 1024 1024 1024 nn 10 | gemm_col openblas)
+  d2=$(echo "$g2" | gemm_col dlua)
+  echo "| 2 | 1024x1024x1024 (nn) | $(echo "$g2" | gemm_col openblas) | $u2 | $d2 | 2 threads / 1 thread: $(ratio "$d2" "$d1") | $(ratio "$d2" "$u2") | >= 1.8 x 1 thread |"
+  echo
   # Models: the Fashion-MNIST MLP and CNN of scripts/train_fmnist_*.lua, training (Adam
   # 1e-3, batch 64) and inference, samples/s, with each process's peak resident memory.
   if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then

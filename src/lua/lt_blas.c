@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../ops/blas.h"
+#include "../ops/gemm.h"
 #include "../ops/lapack.h"
 #include "lt.h"
 
@@ -295,6 +296,24 @@ static int l_ormqr(lua_State *L) {
   return 1;
 }
 
+/* ---- which GEMM: torch.setgemm(name), torch.getgemm() -------------------------------- */
+
+/* torch.setgemm('auto' | 'dlua' | 'openblas'): the float products' implementation. */
+static int l_setgemm(lua_State *L) {
+  if (lua_type(L, 1) != LUA_TSTRING)
+    return lt_error(L, "setgemm: expected 'auto', 'dlua' or 'openblas', got %s",
+                    luaL_typename(L, 1));
+  LT_TRY(L, op_gemm_setmode("setgemm", lua_tostring(L, 1)));
+  return 0;
+}
+
+/* torch.getgemm() -> the setting, the micro-kernel ('avx512', 'avx2' or 'none') */
+static int l_getgemm(lua_State *L) {
+  lua_pushstring(L, op_gemm_getmode());
+  lua_pushstring(L, op_gemm_kernel());
+  return 2;
+}
+
 void lt_open_blas(lua_State *L) {
 #define LAPACK_FUNCS                                                          \
   {"gesv", l_gesv}, {"trtrs", l_trtrs}, {"gels", l_gels}, {"inverse", l_inverse}, \
@@ -310,7 +329,8 @@ void lt_open_blas(lua_State *L) {
       {"dot", l_dot},         {"mm", l_mm},           {"mv", l_mv},
       {"bmm", l_bmm},         {"ger", l_ger},         {"addmm", f_addmm},
       {"addmv", f_addmv},     {"addr", f_addr},       {"addbmm", f_addbmm},
-      {"baddbmm", f_baddbmm}, LAPACK_FUNCS,           {NULL, NULL}};
+      {"baddbmm", f_baddbmm}, {"setgemm", l_setgemm},  {"getgemm", l_getgemm},
+      LAPACK_FUNCS,           {NULL, NULL}};
 #undef LAPACK_FUNCS
   lt_register(L, methods, funcs);
 }

@@ -5,12 +5,12 @@
 #endif
 #include "attention.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 
+#include "../ops/gemm.h"
 #include "fastmath.h"
 #include "prelude.h"
 
@@ -24,7 +24,7 @@ typedef struct {
 
 /* float softmax exps through fastmath.h (the row loops vectorise), double through libm */
 static inline double exp_double(double v) { return exp(v); }
-#define GEMM _Generic((T)0, float: cblas_sgemm, default: cblas_dgemm)
+#define GEMM _Generic((T)0, float: op_sgemm_raw, default: op_dgemm_raw)
 #define EXP _Generic((T)0, float: nn_fast_expf, default: exp_double)
 #define NN_LOOPS "attention_loops.h"
 #include "float_loops.h"

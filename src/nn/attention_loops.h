@@ -1,7 +1,7 @@
 /* The typed loops of attention.c, as plain functions, included once per floating type
-   (T the element type, FN(name) the function's name for it; GEMM is cblas_sgemm or
-   cblas_dgemm, EXP exp or expf). q, k, v, out and the gradients are attn_heads (a head's
-   rows at a leading dimension of their own); the masks, probabilities and dropout are
+   (T the element type, FN(name) the function's name for it; GEMM is op_sgemm_raw or
+   op_dgemm_raw (gemm.h), EXP exp or expf). q, k, v, out and the gradients are attn_heads
+   (a head's rows at a leading dimension of their own); the masks, probabilities and dropout are
    contiguous. attention.c has checked the sizes (and that they fit BLAS's int); work holds
    two T x S blocks per thread of the nt the loops may use. mask_all is nonzero when the
    additive mask has one T x S block per batch entry and head.
@@ -13,14 +13,8 @@
 static void FN(attn_gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha,
                           const T *a, int64_t lda, const T *b, int64_t ldb, double beta, T *c,
                           int64_t ldc) {
-  if (m == 0 || n == 0) return;
-  if (k == 0) { /* BLAS leaves C alone then, but the product is 0 */
-    for (int64_t i = 0; i < m; i++)
-      for (int64_t j = 0; j < n; j++) c[i * ldc + j] = beta == 0 ? 0 : (T)beta * c[i * ldc + j];
-    return;
-  }
-  GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m,
-       (int)n, (int)k, (T)alpha, a, (int)lda, b, (int)ldb, (T)beta, c, (int)ldc);
+  /* k == 0 gives beta C (gemm.h), where BLAS itself would leave C alone */
+  GEMM(ta, tb, m, n, k, (T)alpha, a, lda, b, ldb, (T)beta, c, ldc);
 }
 
 /* head (b, h) of an operand */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../ops/blas.h"
+#include "../ops/gemm.h"
 #include "prelude.h"
 
 /* Image and grid sizes: n samples of c planes h x w; the kernel visits an oh x ow grid. */
@@ -30,20 +31,21 @@ static void valid_range(const conv_dims *d, const nn_conv_geom *g, int64_t kj, i
   *hi = b;
 }
 
-/* Row-major GEMM on raw pointers, one per float type, for the per-sample loops. Their
-   sizes fit an int: per_sample() chooses that path only then. */
+/* Row-major GEMM on raw pointers, one per float type, for the per-sample loops, through
+   gemm.h's entry point (dlua's GEMM or OpenBLAS). Their sizes fit an int: per_sample()
+   chooses that path only then. */
 static void gemm_float(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n, int64_t k,
                        double alpha, const float *a, int64_t lda, const float *b, int64_t ldb,
                        double beta, float *c, int64_t ldc) {
-  cblas_sgemm(CblasRowMajor, ta, tb, (int)m, (int)n, (int)k, (float)alpha, a, (int)lda, b,
-              (int)ldb, (float)beta, c, (int)ldc);
+  op_sgemm_raw(ta == CblasTrans, tb == CblasTrans, m, n, k, (float)alpha, a, lda, b, ldb,
+               (float)beta, c, ldc);
 }
 
 static void gemm_double(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int64_t m, int64_t n,
                         int64_t k, double alpha, const double *a, int64_t lda, const double *b,
                         int64_t ldb, double beta, double *c, int64_t ldc) {
-  cblas_dgemm(CblasRowMajor, ta, tb, (int)m, (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb,
-              beta, c, (int)ldc);
+  op_dgemm_raw(ta == CblasTrans, tb == CblasTrans, m, n, k, alpha, a, lda, b, ldb, beta, c,
+               ldc);
 }
 
 /* A connection-table pass: n samples, ns source planes of sh x sw, nd destination planes

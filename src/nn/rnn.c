@@ -8,18 +8,18 @@
 #endif
 #include "rnn.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <math.h>
 #include <string.h>
 
+#include "../ops/gemm.h"
 #include "fastmath.h"
 #include "prelude.h"
 
 /* The BLAS product, exp and tanh for the loops' element type T (set by float_loops.h). */
 static inline double exp_double(double v) { return exp(v); }
 static inline double tanh_double(double v) { return tanh(v); }
-#define GEMM _Generic((T)0, float: cblas_sgemm, default: cblas_dgemm)
+#define GEMM _Generic((T)0, float: op_sgemm_raw, default: op_dgemm_raw)
 #define EXP _Generic((T)0, float: nn_fast_expf, default: exp_double)
 #define TANH _Generic((T)0, float: nn_fast_tanhf, default: tanh_double)
 #define NN_LOOPS "rnn_loops.h"

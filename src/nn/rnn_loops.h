@@ -1,8 +1,8 @@
 /* The typed loops of rnn.c, as plain functions. rnn.c includes this file once per
    floating type through float_loops.h, with T the element type and FN(name) the function's
-   name for it (name_float, name_double); GEMM is cblas_sgemm or cblas_dgemm, EXP and TANH
-   the exponential and tanh for T (vectorisable ones for float). Every pointer is
-   to contiguous data whose sizes rnn.c has checked; NULL h0/c0/mask/gradHT/gradCT mean
+   name for it (name_float, name_double); GEMM is op_sgemm_raw or op_dgemm_raw (gemm.h),
+   EXP and TANH the exponential and tanh for T (vectorisable ones for float). Every
+   pointer is to contiguous data whose sizes rnn.c has checked; NULL h0/c0/mask/gradHT/gradCT mean
    zeros (or no mask). Sizes fit BLAS's int (checked there too).
 
    The gate loops over j carry `omp simd`: GCC 12 at -O2 vectorises a loop of unknown trip
@@ -16,8 +16,7 @@ static void FN(gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, double alp
                      const T *a, int64_t lda, const T *b, int64_t ldb, double beta, T *c,
                      int64_t ldc) {
   if (m == 0 || n == 0) return;
-  GEMM(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m,
-       (int)n, (int)k, (T)alpha, a, (int)lda, b, (int)ldb, (T)beta, c, (int)ldc);
+  GEMM(ta, tb, m, n, k, (T)alpha, a, lda, b, ldb, (T)beta, c, ldc);
 }
 
 static inline T FN(sigm)(T v) { return (T)1 / ((T)1 + EXP(-v)); }

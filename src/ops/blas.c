@@ -6,6 +6,7 @@
 
 #include "blas.h"
 #include "copy.h"
+#include "gemm.h"
 #include "iter.h"
 
 /* ---- argument checks ---------------------------------------------------------------- */
@@ -134,16 +135,15 @@ static int blas_layout(const dl_tensor *t, int *trans, int64_t *ld) {
   return *ld <= INT_MAX;
 }
 
+/* Every float product goes through gemm.h's entry points, which choose dlua's packed
+   GEMM, OpenBLAS's gemm or its gemv (torch.setgemm). */
 static void call_gemm(dl_dtype dt, int ta, int tb, int64_t m, int64_t n, int64_t k,
                       double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
                       double beta, void *c, int64_t ldc) {
-  enum CBLAS_TRANSPOSE TA = ta ? CblasTrans : CblasNoTrans, TB = tb ? CblasTrans : CblasNoTrans;
   if (dt == DL_FLOAT)
-    cblas_sgemm(CblasRowMajor, TA, TB, (int)m, (int)n, (int)k, (float)alpha, a, (int)lda, b,
-                (int)ldb, (float)beta, c, (int)ldc);
+    op_sgemm_raw(ta, tb, m, n, k, (float)alpha, a, lda, b, ldb, (float)beta, c, ldc);
   else
-    cblas_dgemm(CblasRowMajor, TA, TB, (int)m, (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb,
-                beta, c, (int)ldc);
+    op_dgemm_raw(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 /* C (m x n) = alpha op(A) op(B) + beta C, sizes and types already checked. */
