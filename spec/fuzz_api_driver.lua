@@ -41,7 +41,8 @@ local function rand(n)
 end
 
 local T = {float = torch.FloatTensor, double = torch.DoubleTensor,
-           long = torch.LongTensor, byte = torch.ByteTensor}
+           long = torch.LongTensor, byte = torch.ByteTensor, char = torch.CharTensor,
+           short = torch.ShortTensor, int = torch.IntTensor, half = torch.HalfTensor}
 local TYPES = {'float', 'double', 'long', 'byte'}
 
 -- The pool: every value is made fresh for each call (calls may resize, fill or free
@@ -121,6 +122,10 @@ add('long{0,-1,100}', function() return torch.LongTensor({0, -1, 100}) end, true
 add('long{maxint}', function() return torch.LongTensor({math.maxinteger, math.mininteger}) end,
     true, true)
 add('byte(2,3)mask', function() return torch.ByteTensor(2, 3):fill(1) end, false, true)
+-- the other integer types and Half (whose math is refused): a few values each
+add('char{-128,127}', function() return torch.CharTensor({-128, 127, 0}) end, false, true)
+add('int{0,-1,maxint}', function() return torch.IntTensor({0, -1, 2147483647}) end, true, true)
+add('half(2,3):t', function() return torch.HalfTensor(2, 3):fill(0.5):t() end, false, true)
 add('double(5,7)', function() return torch.DoubleTensor(5, 7):fill(0.5) end, false, true)
 add('float(1,1,1,1,1)', function() return torch.FloatTensor(1, 1, 1, 1, 1):fill(1) end, false, true)
 
@@ -210,8 +215,9 @@ for _, sub in ipairs({'_nn', '_optim', '_io', '_file'}) do
   end
 end
 
--- Tensor methods, with a tensor of that type as self (and once with a wrong self).
-for _, ty in ipairs(TYPES) do
+-- Tensor methods, with a tensor of that type as self (and once with a wrong self); Int
+-- stands for the narrow integer types, Half for the type whose math is refused.
+for _, ty in ipairs({'float', 'double', 'long', 'byte', 'int', 'half'}) do
   local mt = T[ty]
   local self = {name = ty .. '(2,3)self', make = function()
     local t = mt(2, 3)
@@ -231,7 +237,8 @@ for _, ty in ipairs(TYPES) do
   end
 end
 -- Storage methods.
-for _, sname in ipairs({'FloatStorage', 'LongStorage', 'ByteStorage', 'DoubleStorage'}) do
+for _, sname in ipairs({'FloatStorage', 'LongStorage', 'ByteStorage', 'DoubleStorage',
+                        'CharStorage', 'ShortStorage', 'IntStorage', 'HalfStorage'}) do
   local S = torch[sname]
   local self = {name = sname .. '(4)', make = function() return S(4):fill(1) end}
   for _, k in ipairs(sorted(S)) do

@@ -138,8 +138,10 @@ local SKIP = {
   _registrations = true, factory = true,
 }
 
-local T = {torch.FloatTensor, torch.DoubleTensor, torch.LongTensor, torch.ByteTensor}
-local S = {torch.FloatStorage, torch.DoubleStorage, torch.LongStorage, torch.ByteStorage}
+local T = {torch.FloatTensor, torch.DoubleTensor, torch.LongTensor, torch.ByteTensor,
+           torch.CharTensor, torch.ShortTensor, torch.IntTensor, torch.HalfTensor}
+local S = {torch.FloatStorage, torch.DoubleStorage, torch.LongStorage, torch.ByteStorage,
+           torch.CharStorage, torch.ShortStorage, torch.IntStorage, torch.HalfStorage}
 
 -- What the steps call: every function-valued field of the tensor metatable, of the
 -- storage metatable and of torch (and its kernel tables), gathered once and sorted (the
@@ -392,7 +394,8 @@ end)
 
 step(0, function() -- a method called with '.': the first argument poses as self
   local name = method_name(tensor_methods)
-  try(pick({'Float', 'Double', 'Long', 'Byte'}) .. 'Tensor.' .. name, pick(T)[name], table.unpack(args(rand(4) - 1)))
+  try(pick({'Float', 'Double', 'Long', 'Byte', 'Char', 'Short', 'Int', 'Half'}) .. 'Tensor.' .. name,
+      pick(T)[name], table.unpack(args(rand(4) - 1)))
 end)
 
 step(2, function() -- a wrong self: a storage, a table, io.stdout, a borrowed metatable

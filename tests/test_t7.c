@@ -284,6 +284,57 @@ static void test_read_storage(void) {
   dl_storage_release(s);
 }
 
+/* Short and Half elements (the Short, Int, Char and Half storages): 2 bytes each in
+   binary, integers and floats in ascii; an ascii short out of range or a cut storage is
+   refused. */
+static void test_short_half(void) {
+  for (int ascii = 0; ascii < 2; ascii++) {
+    io_t7 c;
+    int16_t sv[3] = {-32768, 7, 32767}, sr[3];
+    dl_half hv[3] = {{0x3c00}, {0xc000}, {0x0001}}, hr[3]; /* 1, -2, 2^-24 */
+    CHECK(io_t7_open_mem(&c, NULL, 0, 1, 1) == 0);
+    c.ascii = ascii;
+    CHECK(io_t7_write(&c, IO_T7_SHORT, sv, 3) == 0 && io_t7_write(&c, IO_T7_HALF, hv, 3) == 0);
+    if (!ascii) CHECK(c.size == 12 && c.buf[0] == 0x00 && c.buf[1] == 0x80 && c.buf[7] == 0x3c);
+    else CHECK(c.size > 12 && memmem(c.buf, (size_t)c.size, "5.96046448e-08", 14) != NULL);
+    CHECK(io_t7_seek(&c, 0) == 0);
+    CHECK(io_t7_read(&c, IO_T7_SHORT, sr, 3, "x") == 0 && memcmp(sv, sr, sizeof sv) == 0);
+    CHECK(io_t7_read(&c, IO_T7_HALF, hr, 3, "x") == 0 && memcmp(hv, hr, sizeof hv) == 0);
+    io_t7_close(&c);
+  }
+  io_t7 c;
+  int16_t sr;
+  CHECK(io_t7_open_mem(&c, "40000 ", 6, 1, 0) == 0);
+  c.ascii = 1;
+  CHECK(io_t7_read(&c, IO_T7_SHORT, &sr, 1, "a short") < 0 && has(dl_errmsg(), "not a valid short"));
+  io_t7_close(&c);
+  /* storages of the new types: size, then elements of the file's kind */
+  static const dl_dtype types[4] = {DL_CHAR, DL_SHORT, DL_INT, DL_HALF};
+  static const char *names[4] = {"torch.CharStorage", "torch.ShortStorage", "torch.IntStorage",
+                                 "torch.HalfStorage"};
+  unsigned char data[16] = {0x80, 0xff, 0x01, 0x00, 0x00, 0x3c, 0x00, 0x80};
+  for (int k = 0; k < 4; k++) {
+    CHECK(strcmp(io_t7_storage_class(types[k]), names[k]) == 0);
+    dl_storage *st = dl_storage_new(types[k], 0);
+    unsigned char buf[8 + 16];
+    int64_t two = 2;
+    memcpy(buf, &two, 8);
+    memcpy(buf + 8, data, 16);
+    size_t need = 8 + 2 * dl_dtype_size(types[k]);
+    CHECK(io_t7_open_mem(&c, buf, (int64_t)need, 1, 0) == 0);
+    CHECK(io_t7_read_storage(&c, st) == 0 && st->size == 2);
+    if (types[k] == DL_CHAR) CHECK(((int8_t *)st->data)[0] == -128 && ((int8_t *)st->data)[1] == -1);
+    if (types[k] == DL_SHORT) CHECK(((int16_t *)st->data)[0] == -128 && ((int16_t *)st->data)[1] == 1);
+    if (types[k] == DL_INT) CHECK(((int32_t *)st->data)[0] == 0x1ff80 && ((int32_t *)st->data)[1] == (int32_t)0x80003c00);
+    if (types[k] == DL_HALF) CHECK(((dl_half *)st->data)[1].bits == 0x0001);
+    io_t7_close(&c);
+    CHECK(io_t7_open_mem(&c, buf, (int64_t)need - 1, 1, 0) == 0); /* one byte short */
+    CHECK(io_t7_read_storage(&c, st) < 0 && has(dl_errmsg(), "the data of a storage"));
+    io_t7_close(&c);
+    dl_storage_release(st);
+  }
+}
+
 static int set_fails(const io_t7_tensor_header *h, dl_storage *s, int expanded, const char *text) {
   dl_tensor t;
   dl_tensor_init(&t, DL_FLOAT);
@@ -393,5 +444,6 @@ int main(void) {
   test_set_tensor();
   test_scan_callback();
   test_write_overflow();
+  test_short_half();
   return check_done("test_t7");
 }

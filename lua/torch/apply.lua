@@ -157,7 +157,9 @@ torch._walkrows = walkrows
 torch._cursor = cursor
 
 local registry = debug.getregistry()
-for _, name in ipairs {'torch.FloatTensor', 'torch.DoubleTensor', 'torch.LongTensor', 'torch.ByteTensor'} do
+-- every type but Half, which has no apply/map/map2 in Torch7 either
+for _, name in ipairs {'torch.FloatTensor', 'torch.DoubleTensor', 'torch.LongTensor', 'torch.ByteTensor',
+                       'torch.CharTensor', 'torch.ShortTensor', 'torch.IntTensor'} do
    local mt = registry[name]
    if type(mt) == 'table' then
       mt.apply, mt.map, mt.map2 = apply, map, map2

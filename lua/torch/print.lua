@@ -10,8 +10,10 @@ local THRESHOLD = 1000
 local EDGE = 3
 local WIDTH = 80
 
-local tensortypes = {'FloatTensor', 'DoubleTensor', 'LongTensor', 'ByteTensor'}
-local storagetypes = {'FloatStorage', 'DoubleStorage', 'LongStorage', 'ByteStorage'}
+local tensortypes = {'FloatTensor', 'DoubleTensor', 'LongTensor', 'ByteTensor', 'CharTensor',
+                     'ShortTensor', 'IntTensor', 'HalfTensor'}
+local storagetypes = {'FloatStorage', 'DoubleStorage', 'LongStorage', 'ByteStorage', 'CharStorage',
+                      'ShortStorage', 'IntStorage', 'HalfStorage'}
 
 local function isfinite(v)
   return v == v and v ~= math.huge and v ~= -math.huge

@@ -1,7 +1,8 @@
 -- Tensor methods best written in Lua.
 local torch = require 'torch.core'
 
-for _, name in ipairs({'FloatTensor', 'DoubleTensor', 'LongTensor', 'ByteTensor'}) do
+for _, name in ipairs({'FloatTensor', 'DoubleTensor', 'LongTensor', 'ByteTensor', 'CharTensor',
+                       'ShortTensor', 'IntTensor', 'HalfTensor'}) do
   local T = torch[name]
   -- x.new(...): a new tensor of x's type (Torch7's idiom for type-generic code)
   rawset(T, 'new', function(...) return T(...) end)

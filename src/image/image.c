@@ -206,7 +206,13 @@ static int check_image(const char *fn, const char *what, const dl_tensor *t) {
   return 0;
 }
 
+/* Every entry point checks its destination here, so this is also where the element types
+   the loops exist for are enforced (the switches below fall back on the Byte loops). */
 static int check_dst(const char *fn, const dl_tensor *dst, const dl_tensor *src) {
+  if (src->dtype != DL_FLOAT && src->dtype != DL_DOUBLE && src->dtype != DL_LONG &&
+      src->dtype != DL_BYTE)
+    return dl_error("%s: not supported for a %s tensor (Float, Double, Long or Byte images)",
+                    fn, dl_dtype_name(src->dtype));
   if (dst->dtype != src->dtype)
     return dl_error("%s: the destination must be a %s tensor like the source, got a %s tensor",
                     fn, dl_dtype_name(src->dtype), dl_dtype_name(dst->dtype));

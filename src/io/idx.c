@@ -91,7 +91,10 @@ static int convertible(int type, dl_dtype dt, double scale) {
   if (dl_dtype_isfloat(dt)) return 1;
   if (scale != 1) return 0;
   if (dt == DL_BYTE) return type == IO_IDX_UBYTE;
-  return type != IO_IDX_FLOAT && type != IO_IDX_DOUBLE; /* Long */
+  if (dt == DL_CHAR) return type == IO_IDX_BYTE;
+  if (dt == DL_SHORT) return type == IO_IDX_UBYTE || type == IO_IDX_BYTE || type == IO_IDX_SHORT;
+  if (dt == DL_HALF) return 0; /* no math type: read into Float and convert */
+  return type != IO_IDX_FLOAT && type != IO_IDX_DOUBLE; /* Long, Int */
 }
 
 /* Checks the magic number; returns the element type. */

@@ -41,7 +41,8 @@ static unsigned char to_byte(const dl_tensor *t, int64_t off) {
     return (unsigned char)(x < 0 ? 0 : x > 255 ? 255 : x);
   }
   case DL_FLOAT: v = ((const float *)base)[off]; break;
-  default: v = ((const double *)base)[off]; break;
+  case DL_DOUBLE: v = ((const double *)base)[off]; break;
+  default: return 0; /* refused by io_raster_pack */
   }
   if (!(v > 0)) return 0; /* NaN too */
   if (v >= 1) return 255;
@@ -51,6 +52,10 @@ static unsigned char to_byte(const dl_tensor *t, int64_t off) {
 int io_raster_pack(const char *fn, const dl_tensor *img, int maxc, int *c, int64_t *h,
                    int64_t *w, unsigned char **px) {
   *px = NULL;
+  if (img->dtype != DL_FLOAT && img->dtype != DL_DOUBLE && img->dtype != DL_LONG &&
+      img->dtype != DL_BYTE)
+    return dl_error("%s: not supported for a %s tensor (Float, Double, Long or Byte images)",
+                    fn, dl_dtype_name(img->dtype));
   if (io_raster_shape(fn, img, maxc, c, h, w) < 0) return -1;
   int64_t sc = img->ndim == 3 ? img->stride[0] : 0;
   int64_t sh = img->stride[img->ndim - 2], sw = img->stride[img->ndim - 1];
@@ -68,6 +73,10 @@ int io_raster_pack(const char *fn, const dl_tensor *img, int maxc, int *c, int64
 int io_raster_unpack(const char *fn, dl_tensor *out, const unsigned char *px, int bits,
                      unsigned maxval, int c, int64_t h, int64_t w) {
   int64_t size[3] = {c, h, w};
+  if (out->dtype != DL_FLOAT && out->dtype != DL_DOUBLE && out->dtype != DL_LONG &&
+      out->dtype != DL_BYTE)
+    return dl_error("%s: cannot decode into a %s tensor (Float, Double, Long or Byte)", fn,
+                    dl_dtype_name(out->dtype));
   if (dl_tensor_resize_contig(fn, out, 3, size) < 0) return -1;
   int64_t plane = h * w;
   double maxv = maxval;

@@ -17,11 +17,12 @@
 #define T7_SWAP 0
 #endif
 
-static const char *kind_name[] = {"byte", "char", "int", "long", "float", "double"};
+static const char *kind_name[] = {"byte", "char", "int", "long", "float", "double", "short", "half"};
 
 static int file_elemsize(const io_t7 *c, io_t7_kind k) {
   switch (k) {
   case IO_T7_BYTE: case IO_T7_CHAR: return 1;
+  case IO_T7_SHORT: case IO_T7_HALF: return 2;
   case IO_T7_INT: case IO_T7_FLOAT: return 4;
   case IO_T7_LONG: return c->longsize;
   default: return 8;
@@ -29,7 +30,8 @@ static int file_elemsize(const io_t7 *c, io_t7_kind k) {
 }
 
 static int mem_elemsize(io_t7_kind k) {
-  return k == IO_T7_LONG ? 8 : k == IO_T7_INT || k == IO_T7_FLOAT ? 4 : k == IO_T7_DOUBLE ? 8 : 1;
+  return k == IO_T7_LONG ? 8 : k == IO_T7_INT || k == IO_T7_FLOAT ? 4 : k == IO_T7_DOUBLE ? 8
+       : k == IO_T7_SHORT || k == IO_T7_HALF ? 2 : 1;
 }
 
 static void swap_bytes(void *p, int64_t n, int es) {
@@ -281,10 +283,11 @@ static int read_ascii_number(io_t7 *c, io_t7_kind k, void *dst, const char *what
   if (read_token(c, tok, sizeof tok, what) < 0) return -1;
   start = c->pos - (int64_t)strlen(tok);
   errno = 0;
-  if (k == IO_T7_FLOAT || k == IO_T7_DOUBLE) {
+  if (k == IO_T7_FLOAT || k == IO_T7_DOUBLE || k == IO_T7_HALF) {
     double v = strtod(tok, &end);
     if (*end) goto bad;
     if (k == IO_T7_FLOAT) *(float *)dst = (float)v;
+    else if (k == IO_T7_HALF) *(dl_half *)dst = dl_half_from_float((float)v); /* as Torch7 */
     else *(double *)dst = v;
     return 0;
   }
@@ -292,6 +295,9 @@ static int read_ascii_number(io_t7 *c, io_t7_kind k, void *dst, const char *what
   if (*end || errno == ERANGE) goto bad;
   if (k == IO_T7_LONG) {
     *(int64_t *)dst = v;
+  } else if (k == IO_T7_SHORT) {
+    if (v < INT16_MIN || v > INT16_MAX) goto bad;
+    *(int16_t *)dst = (int16_t)v;
   } else {
     if (v < INT32_MIN || v > INT32_MAX) goto bad;
     *(int32_t *)dst = (int32_t)v;
@@ -323,6 +329,10 @@ static int write_ascii(io_t7 *c, io_t7_kind k, const void *src, int64_t n) {
       int len;
       switch (k) {
       case IO_T7_INT: len = snprintf(s, sizeof s, "%d", ((const int32_t *)src)[i]); break;
+      case IO_T7_SHORT: len = snprintf(s, sizeof s, "%d", ((const int16_t *)src)[i]); break;
+      case IO_T7_HALF:
+        len = snprintf(s, sizeof s, "%.9g", (double)dl_half_to_float(((const dl_half *)src)[i]));
+        break;
       case IO_T7_LONG: len = snprintf(s, sizeof s, "%lld", (long long)((const int64_t *)src)[i]); break;
       case IO_T7_FLOAT: len = snprintf(s, sizeof s, "%.9g", (double)((const float *)src)[i]); break;
       default: len = snprintf(s, sizeof s, "%.17g", ((const double *)src)[i]); break;
@@ -455,11 +465,9 @@ static scan_slot *insert(scanner *s, int32_t key) {
 static int skip(io_t7 *c, io_t7_kind k, int64_t n, const char *what) {
   if (io_t7_check_count(c, k, n, what) < 0) return -1;
   if (c->ascii && k != IO_T7_BYTE && k != IO_T7_CHAR) {
-    double v;
+    int64_t v[1]; /* room for any kind's element */
     for (int64_t i = 0; i < n; i++)
-      if (read_ascii_number(c, k == IO_T7_INT ? IO_T7_INT : k == IO_T7_LONG ? IO_T7_LONG : IO_T7_DOUBLE,
-                            k == IO_T7_INT ? (void *)&(int32_t){0} : (void *)&v, what) < 0)
-        return -1;
+      if (read_ascii_number(c, k, v, what) < 0) return -1;
   } else if (io_t7_seek(c, c->pos + n * file_elemsize(c, k)) < 0) {
     return -1;
   }

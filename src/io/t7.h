@@ -16,7 +16,11 @@
 
 /* Element kinds, in Torch7's names. Longs are int64_t in memory; in a file they take
    c->longsize bytes (8, or 4 for files written where C's long had 4 bytes: 'b32'). */
-typedef enum { IO_T7_BYTE, IO_T7_CHAR, IO_T7_INT, IO_T7_LONG, IO_T7_FLOAT, IO_T7_DOUBLE } io_t7_kind;
+typedef enum {
+  IO_T7_BYTE, IO_T7_CHAR, IO_T7_INT, IO_T7_LONG, IO_T7_FLOAT, IO_T7_DOUBLE,
+  IO_T7_SHORT, /* int16_t */
+  IO_T7_HALF   /* binary16 bits (uint16_t); in ascii files, the value as a float */
+} io_t7_kind;
 
 typedef struct io_t7 {
   /* memory mode: buf[0..len), cap allocated (growable when writable) */
@@ -47,8 +51,8 @@ int io_t7_seek(io_t7 *c, int64_t pos); /* 0-based */
 int io_t7_seek_end(io_t7 *c);
 static inline int64_t io_t7_remaining(const io_t7 *c) { return c->size - c->pos; }
 
-/* Reads n elements of kind k into dst (int32_t for INT, int64_t for LONG, float, double,
-   uint8_t/char). `what` names the value in error messages ("the size of a storage").
+/* Reads n elements of kind k into dst (int32_t for INT, int64_t for LONG, int16_t for
+   SHORT, float, double, uint8_t/char, the bits of a binary16 for HALF). `what` names the value in error messages ("the size of a storage").
    Fails without reading when the remaining bytes cannot hold n elements. */
 int io_t7_read(io_t7 *c, io_t7_kind k, void *dst, int64_t n, const char *what);
 int io_t7_write(io_t7 *c, io_t7_kind k, const void *src, int64_t n);

@@ -5,12 +5,16 @@
 #include "../core/error.h"
 #include "t7_check.h"
 
-static const char *tensor_class[DL_NTYPES] = {"torch.FloatTensor", "torch.DoubleTensor",
-                                              "torch.LongTensor", "torch.ByteTensor"};
-static const char *storage_class[DL_NTYPES] = {"torch.FloatStorage", "torch.DoubleStorage",
-                                               "torch.LongStorage", "torch.ByteStorage"};
+static const char *tensor_class[DL_NTYPES] = {
+    "torch.FloatTensor", "torch.DoubleTensor", "torch.LongTensor", "torch.ByteTensor",
+    "torch.CharTensor",  "torch.ShortTensor",  "torch.IntTensor",  "torch.HalfTensor"};
+static const char *storage_class[DL_NTYPES] = {
+    "torch.FloatStorage", "torch.DoubleStorage", "torch.LongStorage", "torch.ByteStorage",
+    "torch.CharStorage",  "torch.ShortStorage",  "torch.IntStorage",  "torch.HalfStorage"};
+/* the file's element kinds: Char is C's char (read as bytes), Int a 4-byte int */
 static const io_t7_kind dtype_kind[DL_NTYPES] = {IO_T7_FLOAT, IO_T7_DOUBLE, IO_T7_LONG,
-                                                 IO_T7_BYTE};
+                                                 IO_T7_BYTE,  IO_T7_CHAR,   IO_T7_SHORT,
+                                                 IO_T7_INT,   IO_T7_HALF};
 
 const char *io_t7_tensor_class(dl_dtype dt) { return dt < DL_NTYPES ? tensor_class[dt] : "?"; }
 const char *io_t7_storage_class(dl_dtype dt) { return dt < DL_NTYPES ? storage_class[dt] : "?"; }

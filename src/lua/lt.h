@@ -32,8 +32,11 @@ int lt_aliases(const dl_tensor *r, const dl_tensor *a);
 
 /* The tensor at idx, or NULL. */
 dl_tensor *lt_totensor(lua_State *L, int idx);
-/* The tensor at idx, or an error "fn: argument N: expected a tensor, got T". */
+/* The tensor at idx, or an error "fn: argument N: expected a tensor, got T". A
+   torch.HalfTensor is refused (it has no math); lt_checkanytensor accepts it, for the
+   bindings Torch7 gave Half too (views, sizes, copies, conversions, serialization). */
 dl_tensor *lt_checktensor(lua_State *L, int idx, const char *fn);
+dl_tensor *lt_checkanytensor(lua_State *L, int idx, const char *fn);
 /* Same, but the tensor must be of type dt. */
 dl_tensor *lt_checktype(lua_State *L, int idx, dl_dtype dt, const char *fn);
 /* Pushes a new empty tensor of type dt and returns it (owned by Lua). */
@@ -105,7 +108,7 @@ dl_tensor *lt_opttensor(lua_State *L, int idx, const char *fn);
    integers. Returns the count; raises on more than DL_MAXDIM or a non-integer. */
 int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn);
 
-/* Registers C functions as methods of all four tensor types (methods) and as fields of
+/* Registers C functions as methods of all the tensor types (methods) and as fields of
    the torch table (funcs); either may be NULL. The torch table is at the top of the
    stack when the lt_open_* functions are called. */
 void lt_register(lua_State *L, const luaL_Reg *methods, const luaL_Reg *funcs);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../ops/blas.h"
+#include "../ops/copy.h"
 #include "../ops/gemm.h"
 #include "../ops/lapack.h"
 #include "lt.h"
@@ -250,14 +251,22 @@ static int l_potri(lua_State *L) {
   return 1;
 }
 
-/* Torch7's pivots are an IntTensor; dlua's integer type is the LongTensor. */
+/* New pivots are a LongTensor (dlua's index type); given ones may be Torch7's
+   IntTensor too, filled through a LongTensor. */
 static int l_pstrf(lua_State *L) {
   dl_tensor *r[2];
   int given, in = lapack_inputs(L, "pstrf", 2, 1, &given);
   char uplo = lapack_option(L, in + 1, "pstrf", "UL", 'U');
   dl_dtype types[2] = {lt_totensor(L, in)->dtype, DL_LONG};
   lapack_results(L, given, 2, in, r, types);
-  LAPACK_CALL(L, op_pstrf(r[0], r[1], lt_totensor(L, in), uplo, -1));
+  dl_tensor *piv = r[1];
+  if (piv->dtype == DL_INT) piv = lt_newtensor(L, DL_LONG); /* above the results: popped */
+  LAPACK_CALL(L, op_pstrf(r[0], piv, lt_totensor(L, in), uplo, -1));
+  if (piv != r[1]) {
+    LT_TRY(L, dl_tensor_resize(r[1], piv->ndim, piv->size));
+    LT_TRY(L, op_copy(r[1], piv));
+    lua_pop(L, 1);
+  }
   return 2;
 }
 

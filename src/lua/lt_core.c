@@ -7,9 +7,13 @@
 #include "lt.h"
 
 static const char *tnames[DL_NTYPES] = {"torch.FloatTensor", "torch.DoubleTensor",
-                                        "torch.LongTensor", "torch.ByteTensor"};
+                                        "torch.LongTensor",  "torch.ByteTensor",
+                                        "torch.CharTensor",  "torch.ShortTensor",
+                                        "torch.IntTensor",   "torch.HalfTensor"};
 static const char *snames[DL_NTYPES] = {"torch.FloatStorage", "torch.DoubleStorage",
-                                        "torch.LongStorage", "torch.ByteStorage"};
+                                        "torch.LongStorage",  "torch.ByteStorage",
+                                        "torch.CharStorage",  "torch.ShortStorage",
+                                        "torch.IntStorage",   "torch.HalfStorage"};
 
 const char *lt_typename(dl_dtype t) { return tnames[t]; }
 const char *lt_storagename(dl_dtype t) { return snames[t]; }
@@ -110,6 +114,14 @@ static const char *argtype(lua_State *L, int idx) {
 }
 
 dl_tensor *lt_checktensor(lua_State *L, int idx, const char *fn) {
+  dl_tensor *t = lt_checkanytensor(L, idx, fn);
+  if (!dl_dtype_ismath(t->dtype))
+    lt_error(L, "%s: argument %d: torch.HalfTensor has no math (as in Torch7, it holds data: "
+             "convert it with :float() or :double() first)", fn, idx);
+  return t;
+}
+
+dl_tensor *lt_checkanytensor(lua_State *L, int idx, const char *fn) {
   dl_tensor *t = lt_totensor(L, idx);
   if (!t) {
     /* inside an nn module's method the position is the binding's, not the script's: the
@@ -313,7 +325,7 @@ void lt_register(lua_State *L, const luaL_Reg *methods, const luaL_Reg *funcs) {
   if (methods)
     for (int t = 0; t < DL_NTYPES; t++) {
       luaL_getmetatable(L, tnames[t]);
-      /* the four types always get the same methods: one record serves them all */
+      /* the types always get the same methods: one record serves them all */
       if (regcheck && t == 0) record(L, "tensor methods", methods);
       luaL_setfuncs(L, methods, 0);
       lua_pop(L, 1);

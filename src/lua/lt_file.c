@@ -261,11 +261,15 @@ static const numtype NT_LONG = {IO_T7_LONG, DL_LONG, "readLong", "writeLong"};
 static const numtype NT_FLOAT = {IO_T7_FLOAT, DL_FLOAT, "readFloat", "writeFloat"};
 static const numtype NT_DOUBLE = {IO_T7_DOUBLE, DL_DOUBLE, "readDouble", "writeDouble"};
 static const numtype NT_BYTE = {IO_T7_BYTE, DL_BYTE, "readByte", "writeByte"};
+static const numtype NT_SHORT = {IO_T7_SHORT, DL_SHORT, "readShort", "writeShort"};
+/* readInt(n) keeps giving a LongStorage (what dlua gave before it had IntStorage);
+   readInt(storage) and writeInt(storage) take an IntStorage too, Torch7's type */
+static const numtype NT_INTSTORAGE = {IO_T7_INT, DL_INT, "readInt", "writeInt"};
 
 /* Reads n elements into storage s (of the numtype's dtype). Ints arrive through the
    storage's own memory: read as int32 into its tail, then widened in place backwards. */
 static int read_into(lt_file *f, const numtype *t, dl_storage *s, int64_t n) {
-  if (t->kind != IO_T7_INT) return io_t7_read(&f->c, t->kind, s->data, n, t->rname);
+  if (t != &NT_INT) return io_t7_read(&f->c, t->kind, s->data, n, t->rname);
   int64_t *out = s->data;
   int32_t *in = (int32_t *)(out + n) - n;
   if (io_t7_read(&f->c, IO_T7_INT, in, n, t->rname) < 0) return -1;
@@ -278,10 +282,11 @@ static int read_num(lua_State *L, const numtype *t) {
   if (lua_isnoneornil(L, 2) || lua_type(L, 2) == LUA_TSTRING) {
     /* a string argument names the value for error messages (used by readObject) */
     const char *what = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : t->rname;
-    union { int32_t i; int64_t l; float f; double d; uint8_t b; } v = {0};
+    union { int32_t i; int64_t l; float f; double d; uint8_t b; int16_t s; } v = {0};
     if (io_t7_read(&f->c, t->kind, &v, 1, what) < 0) return failed(L, f), lua_pushinteger(L, 0), 1;
     switch (t->kind) {
     case IO_T7_INT: lua_pushinteger(L, v.i); break;
+    case IO_T7_SHORT: lua_pushinteger(L, v.s); break;
     case IO_T7_LONG: lua_pushinteger(L, v.l); break;
     case IO_T7_FLOAT: lua_pushnumber(L, v.f); break;
     case IO_T7_DOUBLE: lua_pushnumber(L, v.d); break;
@@ -291,6 +296,7 @@ static int read_num(lua_State *L, const numtype *t) {
   }
   dl_storage *s = lt_tostorage(L, 2);
   int64_t n;
+  if (s && t == &NT_INT && s->dtype == DL_INT) t = &NT_INTSTORAGE;
   if (s) {
     if (s->dtype != t->dtype)
       lt_error(L, "%s: argument 2: expected a %s, got a %s", t->rname, lt_storagename(t->dtype),
@@ -318,11 +324,12 @@ static int write_num(lua_State *L, const numtype *t) {
   lt_file *f = checkfile(L, t->wname);
   dl_storage *s = lt_tostorage(L, 2);
   int r;
+  if (s && t == &NT_INT && s->dtype == DL_INT) t = &NT_INTSTORAGE;
   if (s) {
     if (s->dtype != t->dtype)
       lt_error(L, "%s: argument 2: expected a %s, got a %s", t->wname, lt_storagename(t->dtype),
                lt_storagename(s->dtype));
-    if (t->kind == IO_T7_INT) { /* int64 storage to 4-byte ints, one at a time */
+    if (t == &NT_INT) { /* int64 storage to 4-byte ints, one at a time */
       r = 0;
       for (int64_t i = 0; r == 0 && i < s->size; i++) {
         int64_t v = ((int64_t *)s->data)[i];
@@ -342,8 +349,14 @@ static int write_num(lua_State *L, const numtype *t) {
     lua_pushinteger(L, s->size);
     return 1;
   }
-  union { int32_t i; int64_t l; float f; double d; uint8_t b; } v;
+  union { int32_t i; int64_t l; float f; double d; uint8_t b; int16_t s; } v;
   switch (t->kind) {
+  case IO_T7_SHORT: {
+    int64_t x = lt_checkint(L, 2, t->wname);
+    if (x < INT16_MIN || x > INT16_MAX) lt_error(L, "writeShort: %lld does not fit in a short", (long long)x);
+    v.s = (int16_t)x;
+    break;
+  }
   case IO_T7_INT: {
     int64_t x = lt_checkint(L, 2, t->wname);
     if (x < INT32_MIN || x > INT32_MAX) lt_error(L, "writeInt: %lld does not fit in an int", (long long)x);
@@ -374,6 +387,8 @@ static int m_writeLong(lua_State *L) { return write_num(L, &NT_LONG); }
 static int m_writeFloat(lua_State *L) { return write_num(L, &NT_FLOAT); }
 static int m_writeDouble(lua_State *L) { return write_num(L, &NT_DOUBLE); }
 static int m_writeByte(lua_State *L) { return write_num(L, &NT_BYTE); }
+static int m_readShort(lua_State *L) { return read_num(L, &NT_SHORT); }
+static int m_writeShort(lua_State *L) { return write_num(L, &NT_SHORT); }
 
 static int m_readBool(lua_State *L) {
   lt_file *f = checkfile(L, "readBool");
@@ -502,7 +517,7 @@ static int m_readStorage(lua_State *L) {
    file:writeObject(storage or nil). */
 static int m_writeTensor(lua_State *L) {
   lt_file *f = checkfile(L, "writeTensor");
-  dl_tensor *t = lt_checktensor(L, 2, "writeTensor");
+  dl_tensor *t = lt_checkanytensor(L, 2, "writeTensor");
   if (io_t7_write_int(&f->c, t->ndim) < 0 || io_t7_write(&f->c, IO_T7_LONG, t->size, t->ndim) < 0 ||
       io_t7_write(&f->c, IO_T7_LONG, t->stride, t->ndim) < 0 ||
       io_t7_write_long(&f->c, t->offset + 1) < 0)
@@ -520,7 +535,7 @@ static int m_writeTensor(lua_State *L) {
    on the stack, anchored, while readObject runs Lua. */
 static int m_readTensor(lua_State *L) {
   lt_file *f = checkfile(L, "readTensor");
-  dl_tensor *t = lt_checktensor(L, 2, "readTensor");
+  dl_tensor *t = lt_checkanytensor(L, 2, "readTensor");
   io_t7_tensor_header h;
   if (io_t7_read_tensor_header(&f->c, t->dtype, &h) < 0) lt_fail(L);
   int64_t at = f->c.pos;
@@ -576,10 +591,10 @@ static const luaL_Reg methods[] = {
     {"synchronize", m_synchronize}, {"close", m_close},
     {"readInt", m_readInt}, {"readLong", m_readLong}, {"readFloat", m_readFloat},
     {"readDouble", m_readDouble}, {"readByte", m_readByte}, {"readBool", m_readBool},
-    {"readChar", m_readChar}, {"readString", m_readString},
+    {"readChar", m_readChar}, {"readString", m_readString}, {"readShort", m_readShort},
     {"writeInt", m_writeInt}, {"writeLong", m_writeLong}, {"writeFloat", m_writeFloat},
     {"writeDouble", m_writeDouble}, {"writeByte", m_writeByte}, {"writeBool", m_writeBool},
-    {"writeChar", m_writeChar}, {"writeString", m_writeString},
+    {"writeChar", m_writeChar}, {"writeString", m_writeString}, {"writeShort", m_writeShort},
     {"string", m_string}, {"storage", m_storage},
     {"_writeStorage", m_writeStorage}, {"_readStorage", m_readStorage},
     {"_writeTensor", m_writeTensor}, {"_readTensor", m_readTensor}, {"_commit", m_commit},

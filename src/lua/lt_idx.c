@@ -10,7 +10,7 @@
 static int check_want(lua_State *L, int idx, const char *fn) {
   if (lua_isnoneornil(L, idx)) return -1;
   const char *s = luaL_checkstring(L, idx);
-  for (int t = 0; t < DL_NTYPES; t++) {
+  for (int t = 0; t <= DL_BYTE; t++) { /* the four types IDX data is read into */
     const char *name = dl_dtype_name((dl_dtype)t);
     if (strcmp(s, lt_typename((dl_dtype)t)) == 0) return t;
     if (strlen(s) == strlen(name) && strncasecmp(s, name, strlen(name)) == 0) return t;

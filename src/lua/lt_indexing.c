@@ -244,7 +244,7 @@ static int f_reshape(lua_State *L) {
 /* x:repeatTensor(sizes...), torch.repeatTensor([res,] x, sizes...) */
 static int f_repeat(lua_State *L) {
   int isres = res_form(L, 2), a = isres + 1;
-  dl_tensor *x = lt_checktensor(L, a, "repeatTensor");
+  dl_tensor *x = lt_checkanytensor(L, a, "repeatTensor"); /* copies only: Half too */
   int64_t reps[DL_MAXDIM];
   int n = lt_checksizes(L, a + 1, reps, "repeatTensor");
   dl_tensor *r = push_result(L, isres, x->dtype), *o = out_for(L, r, x, NULL);

@@ -6,7 +6,7 @@
 /* storageid(tensor): an integer naming the storage under a tensor (nil when it has none),
    so that Lua code can tell which tensors share memory. */
 static int storageid(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "storageid");
+  dl_tensor *t = lt_checkanytensor(L, 1, "storageid");
   if (!t->storage) {
     lua_pushnil(L);
     return 1;

@@ -1,4 +1,5 @@
-/* Storages: torch.FloatStorage, ..., torch.LongStorage (which also carries sizes). */
+/* Storages: torch.FloatStorage, ..., torch.LongStorage (which also carries sizes), the
+   Char, Short, Int and Half storages. */
 #include <string.h>
 
 #include "../ops/copy.h"
@@ -29,7 +30,7 @@ static dl_tensor flat(dl_storage *s) {
 
 static void push_elem(lua_State *L, dl_storage *s, int64_t i) {
   dl_tensor t = flat(s);
-  if (dl_dtype_isfloat(s->dtype))
+  if (dl_dtype_isfloat(s->dtype) || s->dtype == DL_HALF)
     lua_pushnumber(L, op_get(&t, i));
   else
     lua_pushinteger(L, op_get_long(&t, i));
@@ -94,7 +95,12 @@ static int s_float(lua_State *L) { return storage_new(L, DL_FLOAT); }
 static int s_double(lua_State *L) { return storage_new(L, DL_DOUBLE); }
 static int s_long(lua_State *L) { return storage_new(L, DL_LONG); }
 static int s_byte(lua_State *L) { return storage_new(L, DL_BYTE); }
-static const lua_CFunction ctors[DL_NTYPES] = {s_float, s_double, s_long, s_byte};
+static int s_char(lua_State *L) { return storage_new(L, DL_CHAR); }
+static int s_short(lua_State *L) { return storage_new(L, DL_SHORT); }
+static int s_int(lua_State *L) { return storage_new(L, DL_INT); }
+static int s_half(lua_State *L) { return storage_new(L, DL_HALF); }
+static const lua_CFunction ctors[DL_NTYPES] = {s_float, s_double, s_long,  s_byte,
+                                               s_char,  s_short,  s_int,   s_half};
 
 static int s_call(lua_State *L) {
   /* called as T(...): drop the class table and dispatch by its type */
@@ -198,6 +204,32 @@ static int s_totable(lua_State *L) {
 
 static int s_len(lua_State *L) { return s_size(L); }
 
+/* s:string(): the bytes of a Char or Byte storage as a Lua string; s:string(str): the
+   storage resized to hold str's bytes (Torch7's, which File.lua used for class names). */
+static int s_string(lua_State *L) {
+  dl_storage *s = check_self(L, "string");
+  if (s->dtype != DL_CHAR && s->dtype != DL_BYTE)
+    return lt_error(L, "string: a %s holds no bytes (Char and Byte storages do)",
+                    lt_storagename(s->dtype));
+  if (lua_isnoneornil(L, 2)) {
+    lua_pushlstring(L, (const char *)s->data, (size_t)s->size);
+    return 1;
+  }
+  size_t n;
+  const char *str = luaL_checklstring(L, 2, &n);
+  if (dl_storage_resize(s, (int64_t)n) < 0) return lt_error(L, "string: %s", dl_errmsg());
+  if (n) memcpy(s->data, str, n);
+  lt_gcstep(L);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* s:elementSize(): the bytes of one element */
+static int s_elementsize(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)dl_dtype_size(check_self(L, "elementSize")->dtype));
+  return 1;
+}
+
 static int s_type(lua_State *L) {
   lua_pushstring(L, lt_storagename(check_self(L, "type")->dtype));
   return 1;
@@ -234,7 +266,7 @@ static int pointerof(lua_State *L) {
 }
 
 static const luaL_Reg methods[] = {
-    {"data", s_data},
+    {"data", s_data},   {"elementSize", s_elementsize}, {"string", s_string},
     {"size", s_size},   {"fill", s_fill},       {"resize", s_resize}, {"copy", s_copy},
     {"totable", s_totable}, {"type", s_type},  {"__gc", s_gc},       {"__index", s_index},
     {"__newindex", s_newindex}, {"__len", s_len}, {"__eq", s_eq},     {NULL, NULL}};

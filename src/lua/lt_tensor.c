@@ -20,7 +20,7 @@ static dl_dtype dtype_of_class(lua_State *L, int idx) {
 }
 
 static void push_elem(lua_State *L, const dl_tensor *t, int64_t elem) {
-  if (dl_dtype_isfloat(t->dtype))
+  if (dl_dtype_isfloat(t->dtype) || t->dtype == DL_HALF)
     lua_pushnumber(L, op_get(t, elem));
   else
     lua_pushinteger(L, op_get_long(t, elem));
@@ -167,19 +167,19 @@ static int t_call(lua_State *L) {
 static int t_gc(lua_State *L) {
   /* a table given a tensor's metatable reaches here from the collector: nothing to free */
   if (lua_type(L, 1) == LUA_TTABLE) return 0;
-  dl_tensor_free(lt_checktensor(L, 1, "__gc"));
+  dl_tensor_free(lt_checkanytensor(L, 1, "__gc"));
   return 0;
 }
 
 /* ---- queries ---- */
 
 static int t_dim(lua_State *L) {
-  lua_pushinteger(L, lt_checktensor(L, 1, "dim")->ndim);
+  lua_pushinteger(L, lt_checkanytensor(L, 1, "dim")->ndim);
   return 1;
 }
 
 static int t_size(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "size");
+  dl_tensor *t = lt_checkanytensor(L, 1, "size");
   if (lua_isnoneornil(L, 2)) {
     lt_pushsizes(L, t->ndim, t->size);
   } else {
@@ -190,7 +190,7 @@ static int t_size(lua_State *L) {
 }
 
 static int t_stride(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "stride");
+  dl_tensor *t = lt_checkanytensor(L, 1, "stride");
   if (lua_isnoneornil(L, 2)) {
     lt_pushsizes(L, t->ndim, t->stride);
   } else {
@@ -201,12 +201,12 @@ static int t_stride(lua_State *L) {
 }
 
 static int t_nelement(lua_State *L) {
-  lua_pushinteger(L, dl_tensor_numel(lt_checktensor(L, 1, "nElement")));
+  lua_pushinteger(L, dl_tensor_numel(lt_checkanytensor(L, 1, "nElement")));
   return 1;
 }
 
 static int t_storage(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "storage");
+  dl_tensor *t = lt_checkanytensor(L, 1, "storage");
   if (!t->storage) {
     dl_storage *s = dl_storage_new(t->dtype, 0);
     if (!s) lt_fail(L);
@@ -217,23 +217,23 @@ static int t_storage(lua_State *L) {
 }
 
 static int t_storageoffset(lua_State *L) {
-  lua_pushinteger(L, lt_checktensor(L, 1, "storageOffset")->offset + 1);
+  lua_pushinteger(L, lt_checkanytensor(L, 1, "storageOffset")->offset + 1);
   return 1;
 }
 
 static int t_iscontiguous(lua_State *L) {
-  lua_pushboolean(L, dl_tensor_iscontiguous(lt_checktensor(L, 1, "isContiguous")));
+  lua_pushboolean(L, dl_tensor_iscontiguous(lt_checkanytensor(L, 1, "isContiguous")));
   return 1;
 }
 
 static int t_issamesizeas(lua_State *L) {
-  dl_tensor *a = lt_checktensor(L, 1, "isSameSizeAs"), *b = lt_checktensor(L, 2, "isSameSizeAs");
+  dl_tensor *a = lt_checkanytensor(L, 1, "isSameSizeAs"), *b = lt_checkanytensor(L, 2, "isSameSizeAs");
   lua_pushboolean(L, dl_tensor_samesize(a, b));
   return 1;
 }
 
 static int t_issize(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "isSize");
+  dl_tensor *t = lt_checkanytensor(L, 1, "isSize");
   int64_t size[DL_MAXDIM];
   int n = lt_checksizes(L, 2, size, "isSize");
   int same = n == t->ndim;
@@ -245,7 +245,7 @@ static int t_issize(lua_State *L) {
 /* ---- views: each returns a new tensor sharing the storage ---- */
 
 static int t_narrow(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "narrow");
+  dl_tensor *t = lt_checkanytensor(L, 1, "narrow");
   int d = lt_checkdim(L, 2, t->ndim, "narrow");
   int64_t start = lt_checkint(L, 3, "narrow"), len = lt_checkint(L, 4, "narrow");
   if (start < 0) start += t->size[d] + 1; /* negative counts from the end */
@@ -255,7 +255,7 @@ static int t_narrow(lua_State *L) {
 }
 
 static int t_select(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "select");
+  dl_tensor *t = lt_checkanytensor(L, 1, "select");
   /* a vector's select reads element i whatever the dimension given, as Torch7's (whose
      own tests select(dim, j) on the rows of a matrix for either dim) */
   int d = t->ndim == 1 ? (lt_checkint(L, 2, "select"), 0) : lt_checkdim(L, 2, t->ndim, "select");
@@ -271,7 +271,7 @@ static int t_select(lua_State *L) {
 
 /* sub(d1start, d1end [, d2start, d2end ...]): inclusive ranges, negative from the end */
 static int t_sub(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "sub");
+  dl_tensor *t = lt_checkanytensor(L, 1, "sub");
   int nargs = lua_gettop(L) - 1;
   if (nargs % 2 || nargs / 2 > t->ndim)
     return lt_error(L, "sub: expected pairs of indices for at most %d dimensions", t->ndim);
@@ -289,7 +289,7 @@ static int t_sub(lua_State *L) {
 }
 
 static int t_transpose(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "transpose");
+  dl_tensor *t = lt_checkanytensor(L, 1, "transpose");
   int a = lt_checkdim(L, 2, t->ndim, "transpose"), b = lt_checkdim(L, 3, t->ndim, "transpose");
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, dl_tensor_transpose(v, a, b));
@@ -297,7 +297,7 @@ static int t_transpose(lua_State *L) {
 }
 
 static int t_t(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "t");
+  dl_tensor *t = lt_checkanytensor(L, 1, "t");
   if (t->ndim != 2) return lt_error(L, "t: expected a 2D tensor, got %dD", t->ndim);
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, dl_tensor_transpose(v, 0, 1));
@@ -305,7 +305,7 @@ static int t_t(lua_State *L) {
 }
 
 static int t_permute(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "permute");
+  dl_tensor *t = lt_checkanytensor(L, 1, "permute");
   int64_t p[DL_MAXDIM];
   int perm[DL_MAXDIM];
   int n = lt_checksizes(L, 2, p, "permute");
@@ -324,7 +324,7 @@ static int t_permute(lua_State *L) {
 static int into_first(lua_State *L, lua_CFunction f, int last, const char *fn) {
   dl_tensor *src = lt_totensor(L, 2);
   if (!src || !lt_totensor(L, last)) return 0;
-  dl_tensor *dst = lt_checktensor(L, 1, fn);
+  dl_tensor *dst = lt_checkanytensor(L, 1, fn);
   if (dst->dtype != src->dtype)
     return lt_error(L, "%s: result is a %s, source a %s", fn, lt_typename(dst->dtype),
                     lt_typename(src->dtype));
@@ -332,14 +332,14 @@ static int into_first(lua_State *L, lua_CFunction f, int last, const char *fn) {
   lua_pushcfunction(L, f);
   for (int i = 2; i <= top; i++) lua_pushvalue(L, i);
   lua_call(L, top - 1, 1);
-  dl_tensor_set(lt_checktensor(L, 1, fn), lt_checktensor(L, -1, fn));
+  dl_tensor_set(lt_checkanytensor(L, 1, fn), lt_checkanytensor(L, -1, fn));
   lua_settop(L, 1);
   return 1;
 }
 
 /* t:data(): the address of t's first element, a light userdata (nil without storage). */
 static int t_data(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "data");
+  dl_tensor *t = lt_checkanytensor(L, 1, "data");
   if (!t->storage) return 0;
   lua_pushlightuserdata(L, (char *)t->storage->data + t->offset * dl_dtype_size(t->dtype));
   return 1;
@@ -347,7 +347,7 @@ static int t_data(lua_State *L) {
 
 static int t_view(lua_State *L) {
   if (into_first(L, t_view, 2, "view")) return 1;
-  dl_tensor *t = lt_checktensor(L, 1, "view");
+  dl_tensor *t = lt_checkanytensor(L, 1, "view");
   int64_t size[DL_MAXDIM];
   int n = lt_checksizes(L, 2, size, "view");
   dl_tensor *v = lt_pushview(L, t);
@@ -357,14 +357,14 @@ static int t_view(lua_State *L) {
 
 static int t_viewas(lua_State *L) {
   if (into_first(L, t_viewas, 3, "viewAs")) return 1;
-  dl_tensor *t = lt_checktensor(L, 1, "viewAs"), *like = lt_checktensor(L, 2, "viewAs");
+  dl_tensor *t = lt_checkanytensor(L, 1, "viewAs"), *like = lt_checkanytensor(L, 2, "viewAs");
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, dl_tensor_view(v, like->ndim, like->size));
   return 1;
 }
 
 static int t_unfold(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "unfold");
+  dl_tensor *t = lt_checkanytensor(L, 1, "unfold");
   int d = lt_checkdim(L, 2, t->ndim, "unfold");
   int64_t size = lt_checkint(L, 3, "unfold"), step = lt_checkint(L, 4, "unfold");
   dl_tensor *v = lt_pushview(L, t);
@@ -374,7 +374,7 @@ static int t_unfold(lua_State *L) {
 
 static int t_expand(lua_State *L) {
   if (into_first(L, t_expand, 2, "expand")) return 1;
-  dl_tensor *t = lt_checktensor(L, 1, "expand");
+  dl_tensor *t = lt_checkanytensor(L, 1, "expand");
   int64_t size[DL_MAXDIM];
   int n = lt_checksizes(L, 2, size, "expand");
   dl_tensor *v = lt_pushview(L, t);
@@ -384,7 +384,7 @@ static int t_expand(lua_State *L) {
 
 static int t_expandas(lua_State *L) {
   if (into_first(L, t_expandas, 3, "expandAs")) return 1;
-  dl_tensor *t = lt_checktensor(L, 1, "expandAs"), *like = lt_checktensor(L, 2, "expandAs");
+  dl_tensor *t = lt_checkanytensor(L, 1, "expandAs"), *like = lt_checkanytensor(L, 2, "expandAs");
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, dl_tensor_expand(v, like->ndim, like->size));
   return 1;
@@ -394,7 +394,7 @@ static int t_expandas(lua_State *L) {
    result of one element is that number: from squeeze(), or from squeeze(dim) of a
    vector (torch.randn(1):squeeze() is a number, which Torch7 programs pass as one). */
 static int t_squeeze(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "squeeze");
+  dl_tensor *t = lt_checkanytensor(L, 1, "squeeze");
   int d = lua_isnoneornil(L, 2) ? -1 : lt_checkdim(L, 2, t->ndim, "squeeze");
   int vector = t->ndim == 1;
   dl_tensor *v = lt_pushview(L, t);
@@ -404,7 +404,7 @@ static int t_squeeze(lua_State *L) {
 }
 
 static int t_unsqueeze(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "unsqueeze");
+  dl_tensor *t = lt_checkanytensor(L, 1, "unsqueeze");
   int d = lt_checkdim(L, 2, t->ndim + 1, "unsqueeze");
   dl_tensor *v = lt_pushview(L, t);
   LT_TRY(L, dl_tensor_unsqueeze(v, d));
@@ -454,7 +454,7 @@ static int result_table(lua_State *L) {
 
 static int t_split(lua_State *L) {
   int into = result_table(L);
-  dl_tensor *t = lt_checktensor(L, 1, "split");
+  dl_tensor *t = lt_checkanytensor(L, 1, "split");
   int64_t size = lt_checkint(L, 2, "split");
   int d = lua_isnoneornil(L, 3) ? 0 : lt_checkdim(L, 3, t->ndim, "split");
   if (t->ndim == 0) return lt_error(L, "split: empty tensor");
@@ -464,7 +464,7 @@ static int t_split(lua_State *L) {
 
 static int t_chunk(lua_State *L) {
   int into = result_table(L);
-  dl_tensor *t = lt_checktensor(L, 1, "chunk");
+  dl_tensor *t = lt_checkanytensor(L, 1, "chunk");
   int64_t n = lt_checkint(L, 2, "chunk");
   int d = lua_isnoneornil(L, 3) ? 0 : lt_checkdim(L, 3, t->ndim, "chunk");
   if (t->ndim == 0) return lt_error(L, "chunk: empty tensor");
@@ -475,7 +475,7 @@ static int t_chunk(lua_State *L) {
 
 /* set(): empty; set(tensor); set(storage [, offset [, sizes [, strides]]]). In place. */
 static int t_set(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "set");
+  dl_tensor *t = lt_checkanytensor(L, 1, "set");
   dl_tensor *src = lt_totensor(L, 2);
   dl_storage *st = lt_tostorage(L, 2);
   int64_t size[DL_MAXDIM], stride[DL_MAXDIM];
@@ -595,7 +595,7 @@ static int t_index(lua_State *L) {
     lua_rawget(L, -2);
     return 1;
   }
-  dl_tensor *t = lt_checktensor(L, 1, "index");
+  dl_tensor *t = lt_checkanytensor(L, 1, "index");
   if (kt == LUA_TNUMBER) {
     if (t->ndim == 0) return lt_error(L, "index: cannot index an empty tensor");
     int64_t z = check_index(L, 2, t->size[0], 0, "index");
@@ -639,7 +639,7 @@ static void assign_view(lua_State *L, dl_tensor *v, int vidx) {
 }
 
 static int t_newindex(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "newindex");
+  dl_tensor *t = lt_checkanytensor(L, 1, "newindex");
   int kt = lua_type(L, 2);
   if (kt == LUA_TNUMBER) {
     if (t->ndim == 0) return lt_error(L, "newindex: cannot index an empty tensor");
@@ -689,7 +689,7 @@ static int t_newindex(lua_State *L) {
 }
 
 static int t_len(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "size");
+  dl_tensor *t = lt_checkanytensor(L, 1, "size");
   lt_pushsizes(L, t->ndim, t->size);
   return 1;
 }
@@ -697,13 +697,13 @@ static int t_len(lua_State *L) {
 /* ---- copies and in-place changes ---- */
 
 static int t_copy(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "copy"), *src = lt_checktensor(L, 2, "copy");
+  dl_tensor *t = lt_checkanytensor(L, 1, "copy"), *src = lt_checkanytensor(L, 2, "copy");
   LT_TRY(L, op_copy(t, src));
   return return_self(L);
 }
 
 static int t_clone(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "clone");
+  dl_tensor *t = lt_checkanytensor(L, 1, "clone");
   dl_tensor *r = lt_newtensor(L, t->dtype);
   if (t->ndim > 0) LT_TRY(L, op_clone(r, t, t->dtype));
   lt_gcstep(L);
@@ -711,7 +711,7 @@ static int t_clone(lua_State *L) {
 }
 
 static int t_contiguous(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "contiguous");
+  dl_tensor *t = lt_checkanytensor(L, 1, "contiguous");
   if (dl_tensor_iscontiguous(t)) return return_self(L);
   dl_tensor *r = lt_newtensor(L, t->dtype);
   LT_TRY(L, op_clone(r, t, t->dtype));
@@ -720,7 +720,7 @@ static int t_contiguous(lua_State *L) {
 }
 
 static int t_resize(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "resize");
+  dl_tensor *t = lt_checkanytensor(L, 1, "resize");
   int64_t size[DL_MAXDIM];
   int n = lt_checksizes(L, 2, size, "resize");
   for (int d = 0; d < n; d++)
@@ -731,20 +731,20 @@ static int t_resize(lua_State *L) {
 }
 
 static int t_resizeas(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "resizeAs"), *like = lt_checktensor(L, 2, "resizeAs");
+  dl_tensor *t = lt_checkanytensor(L, 1, "resizeAs"), *like = lt_checkanytensor(L, 2, "resizeAs");
   LT_TRY(L, dl_tensor_resize_as(t, like));
   lt_gcstep(L);
   return return_self(L);
 }
 
 static int t_fill(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "fill");
+  dl_tensor *t = lt_checkanytensor(L, 1, "fill");
   op_fill(t, lt_checknum(L, 2, "fill"));
   return return_self(L);
 }
 
 static int t_zero(lua_State *L) {
-  op_fill(lt_checktensor(L, 1, "zero"), 0);
+  op_fill(lt_checkanytensor(L, 1, "zero"), 0);
   return return_self(L);
 }
 
@@ -759,7 +759,7 @@ static int parse_typename(lua_State *L, int idx, const char *fn) {
 
 /* A copy of t converted to dt, or t itself when it already is of that type. */
 static int convert(lua_State *L, dl_dtype dt) {
-  dl_tensor *t = lt_checktensor(L, 1, "type");
+  dl_tensor *t = lt_checkanytensor(L, 1, "type");
   if (t->dtype == dt) return return_self(L);
   dl_tensor *r = lt_newtensor(L, dt);
   if (t->ndim > 0) LT_TRY(L, op_clone(r, t, dt));
@@ -768,7 +768,7 @@ static int convert(lua_State *L, dl_dtype dt) {
 }
 
 static int t_type(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "type");
+  dl_tensor *t = lt_checkanytensor(L, 1, "type");
   if (lua_isnoneornil(L, 2)) {
     lua_pushstring(L, lt_typename(t->dtype));
     return 1;
@@ -777,7 +777,7 @@ static int t_type(lua_State *L) {
 }
 
 static int t_typeas(lua_State *L) {
-  dl_tensor *like = lt_checktensor(L, 2, "typeAs");
+  dl_tensor *like = lt_checkanytensor(L, 2, "typeAs");
   return convert(L, like->dtype);
 }
 
@@ -785,6 +785,16 @@ static int t_float(lua_State *L) { return convert(L, DL_FLOAT); }
 static int t_double(lua_State *L) { return convert(L, DL_DOUBLE); }
 static int t_long(lua_State *L) { return convert(L, DL_LONG); }
 static int t_byte(lua_State *L) { return convert(L, DL_BYTE); }
+static int t_char(lua_State *L) { return convert(L, DL_CHAR); }
+static int t_short(lua_State *L) { return convert(L, DL_SHORT); }
+static int t_int(lua_State *L) { return convert(L, DL_INT); }
+static int t_half(lua_State *L) { return convert(L, DL_HALF); }
+
+/* x:elementSize(): the bytes of one element (1, 2, 4 or 8) */
+static int t_elementsize(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)dl_dtype_size(lt_checkanytensor(L, 1, "elementSize")->dtype));
+  return 1;
+}
 
 static void totable_dim(lua_State *L, const dl_tensor *t, int d, int64_t off) {
   lua_createtable(L, (int)t->size[d], 0);
@@ -798,7 +808,7 @@ static void totable_dim(lua_State *L, const dl_tensor *t, int d, int64_t off) {
 }
 
 static int t_totable(lua_State *L) {
-  dl_tensor *t = lt_checktensor(L, 1, "totable");
+  dl_tensor *t = lt_checkanytensor(L, 1, "totable");
   if (t->ndim == 0) {
     lua_newtable(L);
     return 1;
@@ -873,6 +883,11 @@ static const luaL_Reg methods[] = {
     {"double", t_double},
     {"long", t_long},
     {"byte", t_byte},
+    {"char", t_char},
+    {"short", t_short},
+    {"int", t_int},
+    {"half", t_half},
+    {"elementSize", t_elementsize},
     {"totable", t_totable},
     {"__index", t_index},
     {"__newindex", t_newindex},

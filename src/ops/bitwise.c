@@ -31,10 +31,12 @@ static inline float shr_f32(float a, float n, op_pw_ctx *c) { return a / powf(2.
 static inline double shl_f64(double a, double n, op_pw_ctx *c) { return a * pow(2.0, n); }
 static inline double shr_f64(double a, double n, op_pw_ctx *c) { return a / pow(2.0, n); }
 
+/* Char, Short and Int shift as int64_t (sign-extended): the result stored back wraps to
+   the low bits, which is what shifting in the narrow type gives. */
 #define OP_SHL(a, b) \
-  _Generic((a), float: shl_f32, double: shl_f64, int64_t: shl_i64, uint8_t: shl_u8)(a, b, ctx_)
+  _Generic((a), float: shl_f32, double: shl_f64, uint8_t: shl_u8, default: shl_i64)(a, b, ctx_)
 #define OP_SHR(a, b) \
-  _Generic((a), float: shr_f32, double: shr_f64, int64_t: shr_i64, uint8_t: shr_u8)(a, b, ctx_)
+  _Generic((a), float: shr_f32, double: shr_f64, uint8_t: shr_u8, default: shr_i64)(a, b, ctx_)
 
 OP_LOOP2(and_i64, int64_t, int64_t, a, b, a & b)
 OP_LOOP2(and_u8, uint8_t, uint8_t, a, b, a & b)
@@ -42,6 +44,16 @@ OP_LOOP2(or_i64, int64_t, int64_t, a, b, a | b)
 OP_LOOP2(or_u8, uint8_t, uint8_t, a, b, a | b)
 OP_LOOP2(xor_i64, int64_t, int64_t, a, b, a ^ b)
 OP_LOOP2(xor_u8, uint8_t, uint8_t, a, b, a ^ b)
+/* Char, Short and Int: the same expressions per type. */
+#define SIGNED_LOOPS(T)                              \
+  OP_LOOP2(and_##T, T##_t, T##_t, a, b, a & b)       \
+  OP_LOOP2(or_##T, T##_t, T##_t, a, b, a | b)        \
+  OP_LOOP2(xor_##T, T##_t, T##_t, a, b, a ^ b)       \
+  OP_LOOP2(shl_l##T, T##_t, T##_t, a, b, OP_SHL(a, b)) \
+  OP_LOOP2(shr_l##T, T##_t, T##_t, a, b, OP_SHR(a, b))
+SIGNED_LOOPS(int8)
+SIGNED_LOOPS(int16)
+SIGNED_LOOPS(int32)
 OP_LOOP2(shl_lf32, float, float, a, b, OP_SHL(a, b))
 OP_LOOP2(shl_lf64, double, double, a, b, OP_SHL(a, b))
 OP_LOOP2(shl_li64, int64_t, int64_t, a, b, OP_SHL(a, b))
@@ -51,13 +63,14 @@ OP_LOOP2(shr_lf64, double, double, a, b, OP_SHR(a, b))
 OP_LOOP2(shr_li64, int64_t, int64_t, a, b, OP_SHR(a, b))
 OP_LOOP2(shr_lu8, uint8_t, uint8_t, a, b, OP_SHR(a, b))
 
-/* Indexed by op and dl_dtype (Float, Double, Long, Byte); NULL: not for that type. */
+/* Indexed by op and dl_dtype (Float, Double, Long, Byte, Char, Short, Int, Half); NULL:
+   not for that type. */
 static const op_loop_fn loops[OP_BIT_NOPS][DL_NTYPES] = {
-    {NULL, NULL, and_i64, and_u8},
-    {NULL, NULL, or_i64, or_u8},
-    {NULL, NULL, xor_i64, xor_u8},
-    {shl_lf32, shl_lf64, shl_li64, shl_lu8},
-    {shr_lf32, shr_lf64, shr_li64, shr_lu8},
+    {NULL, NULL, and_i64, and_u8, and_int8, and_int16, and_int32, NULL},
+    {NULL, NULL, or_i64, or_u8, or_int8, or_int16, or_int32, NULL},
+    {NULL, NULL, xor_i64, xor_u8, xor_int8, xor_int16, xor_int32, NULL},
+    {shl_lf32, shl_lf64, shl_li64, shl_lu8, shl_lint8, shl_lint16, shl_lint32, NULL},
+    {shr_lf32, shr_lf64, shr_li64, shr_lu8, shr_lint8, shr_lint16, shr_lint32, NULL},
 };
 
 static int is_shift(op_bit_op op) { return op == OP_BIT_LSHIFT || op == OP_BIT_RSHIFT; }
@@ -86,7 +99,7 @@ int op_bit_tensor(const char *fn, dl_tensor *res, const dl_tensor *a, const dl_t
                     dl_dtype_name(b->dtype));
   op_loop_fn loop = loops[op][a->dtype];
   if (!loop)
-    return dl_error("%s: not supported for torch.%sTensor (integer types only: Long, Byte)",
+    return dl_error("%s: not supported for torch.%sTensor (integer types only: Long, Int, Short, Char, Byte)",
                     fn, dl_dtype_name(a->dtype));
   int ndim;
   int64_t size[DL_MAXDIM];
@@ -116,7 +129,7 @@ static int with_scalar(const char *fn, dl_tensor *res, const dl_tensor *x, op_bi
                        double v, int64_t iv) {
   if ((unsigned)op >= OP_BIT_NOPS) return dl_error("%s: unknown bitwise operation", fn);
   if (!loops[op][x->dtype])
-    return dl_error("%s: not supported for torch.%sTensor (integer types only: Long, Byte)",
+    return dl_error("%s: not supported for torch.%sTensor (integer types only: Long, Int, Short, Char, Byte)",
                     fn, dl_dtype_name(x->dtype));
   if (x->ndim == 0) { /* Torch7's empty tensor: an empty result */
     int64_t none[1] = {0};
@@ -133,6 +146,10 @@ static int with_scalar(const char *fn, dl_tensor *res, const dl_tensor *x, op_bi
   case DL_FLOAT: *(float *)p = (float)v; break;
   case DL_DOUBLE: *(double *)p = v; break;
   case DL_LONG: *(int64_t *)p = iv; break;
+  /* a shift count past the type's width keeps its meaning (all bits out) */
+  case DL_CHAR: *(int8_t *)p = is_shift(op) && iv > INT8_MAX ? INT8_MAX : (int8_t)iv; break;
+  case DL_SHORT: *(int16_t *)p = is_shift(op) && iv > INT16_MAX ? INT16_MAX : (int16_t)iv; break;
+  case DL_INT: *(int32_t *)p = is_shift(op) && iv > INT32_MAX ? INT32_MAX : (int32_t)iv; break;
   default: /* a shift count keeps its meaning past 255 (all bits out), unlike iv mod 256 */
     *(uint8_t *)p = is_shift(op) && iv > 255 ? 255 : (uint8_t)iv;
     break;

@@ -83,9 +83,9 @@ static void scale(dl_tensor *C, double beta) {
   op_foreach(1, ts, scale_loop, &c);
 }
 
-/* Long and Byte: a plain loop, any strides; unsigned arithmetic wraps as the type does
-   instead of overflowing (signed overflow is undefined in C). Rows in parallel: no BLAS
-   is called in here. */
+/* Long, Int, Short, Char and Byte: a plain loop, any strides; unsigned arithmetic wraps
+   as the type does instead of overflowing (signed overflow is undefined in C). Rows in
+   parallel: no BLAS is called in here. */
 static void int_gemm(int ta, int tb, double alpha, const dl_tensor *A, const dl_tensor *B,
                      double beta, dl_tensor *C, int64_t k) {
   int64_t m = C->size[0], n = C->size[1];
@@ -112,6 +112,9 @@ static void int_gemm(int ta, int tb, double alpha, const dl_tensor *A, const dl_
   switch (C->dtype) {
   case DL_LONG: IGEMM(int64_t) break;
   case DL_BYTE: IGEMM(uint8_t) break;
+  case DL_CHAR: IGEMM(int8_t) break;
+  case DL_SHORT: IGEMM(int16_t) break;
+  case DL_INT: IGEMM(int32_t) break;
   default: break;
   }
 #undef IGEMM
@@ -250,12 +253,19 @@ int op_dot(const dl_tensor *x, const dl_tensor *y, double *result) {
   for (int i = 0; i < len; i++) isum += (uint64_t)((const T *)a)[i * ix] * (uint64_t)((const T *)b)[i * iy];
     case DL_LONG: IDOT(int64_t) break;
     case DL_BYTE: IDOT(uint8_t) break;
+    case DL_CHAR: IDOT(int8_t) break;
+    case DL_SHORT: IDOT(int16_t) break;
+    case DL_INT: IDOT(int32_t) break;
 #undef IDOT
     default: break;
     }
   }
+  /* an integer dot wraps to its type, as Torch7's (summed in the element type) */
   *result = dl_dtype_isfloat(x->dtype) ? sum
             : x->dtype == DL_BYTE       ? (double)(uint8_t)isum
+            : x->dtype == DL_CHAR       ? (double)(int8_t)isum
+            : x->dtype == DL_SHORT      ? (double)(int16_t)isum
+            : x->dtype == DL_INT        ? (double)(int32_t)isum
                                         : (double)(int64_t)isum;
 done:
   dl_tensor_free(&xc);

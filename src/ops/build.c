@@ -23,8 +23,11 @@ static void make_empty(dl_tensor *t) {
 /* res[i] = a + i * step, i < n, computed in double and converted. A res of n elements
    keeps its shape and view, filled in row-major order (Torch7: y:range(0, 3) into a 2x2
    narrow of a matrix); others become 1D. The values go through a contiguous scratch. */
-static int fill_affine(dl_tensor *res, int64_t n, double a, double step, int pow10) {
+static int fill_affine(const char *fn, dl_tensor *res, int64_t n, double a, double step,
+                       int pow10) {
   dl_tensor w;
+  if (!dl_dtype_ismath(res->dtype)) /* DL_DISPATCH has no Half loop */
+    return dl_error("%s: not supported for torch.%sTensor", fn, dl_dtype_name(res->dtype));
   if ((res->ndim == 0 || dl_tensor_numel(res) != n) && dl_tensor_resize(res, 1, &n)) return -1;
   int rc = op_scratch_open(&w, res, 0);
 #define AFFINE(T)                                      \
@@ -46,14 +49,14 @@ int op_build_range(dl_tensor *res, double a, double b, double step) {
     return dl_error("range: step %g does not lead from %g to %g", step, a, b);
   double n = floor((b - a) / step) + 1;
   if (n > 1e15) return dl_error("range: %g elements is too many", n);
-  return fill_affine(res, (int64_t)n, a, step, 0);
+  return fill_affine("range", res, (int64_t)n, a, step, 0);
 }
 
 static int spaced(const char *fn, dl_tensor *res, double a, double b, int64_t n, int pow10) {
   if (n < 1) return dl_error("%s: number of points must be at least 1, got %lld", fn, (long long)n);
   if (n == 1 && a != b)
     return dl_error("%s: 1 point between the distinct endpoints %g and %g", fn, a, b);
-  return fill_affine(res, n, a, n == 1 ? 0 : (b - a) / (double)(n - 1), pow10);
+  return fill_affine(fn, res, n, a, n == 1 ? 0 : (b - a) / (double)(n - 1), pow10);
 }
 
 int op_build_linspace(dl_tensor *res, double a, double b, int64_t n) {

@@ -3,7 +3,33 @@
 #include "copy.h"
 #include "iter.h"
 
-/* Converting loops, one per pair of types, from one source. */
+/* Converting loops, one per pair of types, from one source. A float converts to an
+   integer type through int64_t (so that -1.0 becomes 255 in a byte, as the Long path
+   does, instead of C's undefined out-of-range conversion); Half goes through its
+   rounding conversions (core/dtype.h). */
+typedef dl_half f16; /* the others are in iter.h */
+
+/* cv_TD_TS(v): one element of type TS as TD. */
+#define CV_PLAIN(TD, TS) static inline TD cv_##TD##_##TS(TS v) { return (TD)v; }
+#define CV_FLOAT_TO_INT(TD, TS) static inline TD cv_##TD##_##TS(TS v) { return (TD)(i64)v; }
+#define CV_TO_HALF(TS) static inline f16 cv_f16_##TS(TS v) { return dl_half_from_double((double)v); }
+#define CV_FROM_HALF(TD) static inline TD cv_##TD##_f16(f16 v) { return cv_##TD##_f32(dl_half_to_float(v)); }
+/* The lists are written twice: a macro cannot expand inside its own expansion. */
+#define INT_TYPES(X, A) X(A, i64) X(A, u8) X(A, i8) X(A, i16) X(A, i32)
+#define INT_TYPES2(X, A) X(A, i64) X(A, u8) X(A, i8) X(A, i16) X(A, i32)
+#define CV_INT_ROW(unused, TD) CV_FLOAT_TO_INT(TD, f32) CV_FLOAT_TO_INT(TD, f64) INT_TYPES2(CV_PLAIN, TD)
+#define CV_SWAP_TO_HALF(unused, TS) CV_TO_HALF(TS)
+CV_PLAIN(f32, f32) CV_PLAIN(f32, f64) INT_TYPES(CV_PLAIN, f32)
+CV_PLAIN(f64, f32) CV_PLAIN(f64, f64) INT_TYPES(CV_PLAIN, f64)
+INT_TYPES(CV_INT_ROW, )
+static inline f16 cv_f16_f32(f32 v) { return dl_half_from_float(v); }
+static inline f16 cv_f16_f64(f64 v) { return dl_half_from_double(v); }
+INT_TYPES(CV_SWAP_TO_HALF, )
+static inline f16 cv_f16_f16(f16 v) { return v; }
+CV_FROM_HALF(f32) CV_FROM_HALF(f64)
+#define CV_FROM_HALF_INT(unused, TD) CV_FROM_HALF(TD)
+INT_TYPES(CV_FROM_HALF_INT, )
+
 #define COPY_LOOP(TD, TS)                                                           \
   static void copy_##TD##_##TS(char **data, const int64_t *st, int64_t n, void *c) { \
     (void)c;                                                                        \
@@ -11,24 +37,21 @@
     if (st[0] == sizeof(TD) && st[1] == sizeof(TS)) {                               \
       TD *dp = (TD *)d;                                                             \
       const TS *sp = (const TS *)s;                                                 \
-      for (int64_t i = 0; i < n; i++) dp[i] = (TD)sp[i];                            \
+      for (int64_t i = 0; i < n; i++) dp[i] = cv_##TD##_##TS(sp[i]);                \
       return;                                                                       \
     }                                                                               \
-    for (int64_t i = 0; i < n; i++, d += st[0], s += st[1]) *(TD *)d = (TD) * (TS *)s; \
+    for (int64_t i = 0; i < n; i++, d += st[0], s += st[1])                         \
+      *(TD *)d = cv_##TD##_##TS(*(TS *)s);                                          \
   }
 
-typedef float f32;
-typedef double f64;
-typedef int64_t i64;
-typedef uint8_t u8;
-#define COPY_FROM(TD) COPY_LOOP(TD, f32) COPY_LOOP(TD, f64) COPY_LOOP(TD, i64) COPY_LOOP(TD, u8)
-COPY_FROM(f32)
-COPY_FROM(f64)
-COPY_FROM(i64)
-COPY_FROM(u8)
-
-#define ROW(TD) {copy_##TD##_f32, copy_##TD##_f64, copy_##TD##_i64, copy_##TD##_u8}
-static const op_loop_fn copiers[DL_NTYPES][DL_NTYPES] = {ROW(f32), ROW(f64), ROW(i64), ROW(u8)};
+/* In dl_dtype's order: Float, Double, Long, Byte, Char, Short, Int, Half. */
+#define ALL_TYPES(X, A) X(A, f32) X(A, f64) X(A, i64) X(A, u8) X(A, i8) X(A, i16) X(A, i32) X(A, f16)
+#define ALL_TYPES2(X, A) X(A, f32) X(A, f64) X(A, i64) X(A, u8) X(A, i8) X(A, i16) X(A, i32) X(A, f16)
+#define COPY_ROW_LOOPS(unused, TD) ALL_TYPES2(COPY_LOOP, TD)
+ALL_TYPES(COPY_ROW_LOOPS, )
+#define COPY_ENTRY(TD, TS) copy_##TD##_##TS,
+#define COPY_ROW(unused, TD) {ALL_TYPES2(COPY_ENTRY, TD)},
+static const op_loop_fn copiers[DL_NTYPES][DL_NTYPES] = {ALL_TYPES(COPY_ROW, )};
 
 static int copy_same_shape(dl_tensor *dst, const dl_tensor *src) {
   const dl_tensor *ts[2] = {dst, src};
@@ -141,9 +164,9 @@ typedef struct {
   double v;
 } fill_ctx;
 
-#define FILL(T)                                                                   \
+#define FILL(unused, T)                                                           \
   static void fill_##T(char **data, const int64_t *st, int64_t n, void *c) {      \
-    T v = (T)((fill_ctx *)c)->v;                                                  \
+    T v = cv_##T##_f64(((fill_ctx *)c)->v);                                       \
     if (st[0] == sizeof(T)) {                                                     \
       T *p = (T *)data[0];                                                        \
       for (int64_t i = 0; i < n; i++) p[i] = v;                                   \
@@ -152,11 +175,9 @@ typedef struct {
     char *p = data[0];                                                            \
     for (int64_t i = 0; i < n; i++, p += st[0]) *(T *)p = v;                      \
   }
-FILL(f32)
-FILL(f64)
-FILL(i64)
-FILL(u8)
-static const op_loop_fn fillers[DL_NTYPES] = {fill_f32, fill_f64, fill_i64, fill_u8};
+ALL_TYPES(FILL, )
+#define FILL_ENTRY(unused, T) fill_##T,
+static const op_loop_fn fillers[DL_NTYPES] = {ALL_TYPES(FILL_ENTRY, )};
 
 void op_fill(dl_tensor *t, double v) {
   fill_ctx c = {v};
@@ -167,6 +188,7 @@ void op_fill(dl_tensor *t, double v) {
 double op_get(const dl_tensor *t, int64_t elem) {
   double v = 0;
   void *base = t->storage->data;
+  if (t->dtype == DL_HALF) return dl_half_to_float(((const dl_half *)base)[elem]);
 #define GET(T) v = (double)((T *)base)[elem]
   DL_DISPATCH(t->dtype, GET)
 #undef GET
@@ -178,9 +200,18 @@ int64_t op_get_long(const dl_tensor *t, int64_t elem) {
   return (int64_t)op_get(t, elem);
 }
 
+/* v converted as a copy from a DoubleTensor converts it */
 void op_set(const dl_tensor *t, int64_t elem, double v) {
   void *base = t->storage->data;
-#define SET(T) ((T *)base)[elem] = (T)v
-  DL_DISPATCH(t->dtype, SET)
-#undef SET
+  switch (t->dtype) {
+  case DL_FLOAT: ((f32 *)base)[elem] = cv_f32_f64(v); break;
+  case DL_DOUBLE: ((f64 *)base)[elem] = v; break;
+  case DL_LONG: ((i64 *)base)[elem] = cv_i64_f64(v); break;
+  case DL_BYTE: ((u8 *)base)[elem] = cv_u8_f64(v); break;
+  case DL_CHAR: ((i8 *)base)[elem] = cv_i8_f64(v); break;
+  case DL_SHORT: ((i16 *)base)[elem] = cv_i16_f64(v); break;
+  case DL_INT: ((i32 *)base)[elem] = cv_i32_f64(v); break;
+  case DL_HALF: ((f16 *)base)[elem] = cv_f16_f64(v); break;
+  default: break;
+  }
 }

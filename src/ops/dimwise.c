@@ -31,6 +31,9 @@ DEFINE_CROSS(float, cross_float)
 DEFINE_CROSS(double, cross_double)
 DEFINE_CROSS(int64_t, cross_long)
 DEFINE_CROSS(uint8_t, cross_byte)
+DEFINE_CROSS(int8_t, cross_char)
+DEFINE_CROSS(int16_t, cross_short)
+DEFINE_CROSS(int32_t, cross_int)
 
 /* Contiguous inputs for a kernel writing res: views when they cannot be overwritten,
    copies when they share res's storage. */
@@ -45,6 +48,8 @@ int op_dim_cross(const char *fn, dl_tensor *res, const dl_tensor *a, const dl_te
   char b1[256], b2[256];
   dl_sizestr(b1, sizeof b1, a->ndim, a->size);
   dl_sizestr(b2, sizeof b2, b->ndim, b->size);
+  if (!dl_dtype_ismath(a->dtype))
+    return dl_error("%s: not supported for torch.%sTensor", fn, dl_dtype_name(a->dtype));
   if (a->dtype != b->dtype || res->dtype != a->dtype)
     return dl_error("%s: tensor types differ: result torch.%sTensor, torch.%sTensor and "
                     "torch.%sTensor", fn, dl_dtype_name(res->dtype), dl_dtype_name(a->dtype),
@@ -74,6 +79,9 @@ int op_dim_cross(const char *fn, dl_tensor *res, const dl_tensor *a, const dl_te
     case DL_FLOAT: cross_float(r, ap, bp, outer, inner); break;
     case DL_DOUBLE: cross_double(r, ap, bp, outer, inner); break;
     case DL_LONG: cross_long(r, ap, bp, outer, inner); break;
+    case DL_CHAR: cross_char(r, ap, bp, outer, inner); break;
+    case DL_SHORT: cross_short(r, ap, bp, outer, inner); break;
+    case DL_INT: cross_int(r, ap, bp, outer, inner); break;
     default: cross_byte(r, ap, bp, outer, inner); break;
     }
   }

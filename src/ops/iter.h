@@ -15,6 +15,16 @@ typedef void (*op_loop_fn)(char **data, const int64_t *strides, int64_t n, void 
    Elements are visited in ts[0]'s row-major order within each thread's range. */
 void op_foreach(int nargs, const dl_tensor *const *ts, op_loop_fn fn, void *ctx);
 
+/* Short names of the element types, which the loop generators paste into the names of
+   the loops they define (copy_f32_i8, u_add_i16, ...). */
+typedef float f32;
+typedef double f64;
+typedef int64_t i64;
+typedef uint8_t u8;
+typedef int8_t i8;
+typedef int16_t i16;
+typedef int32_t i32;
+
 /* Elements handled per thread before a loop is worth parallelising. */
 #define OP_GRAIN 32768
 

@@ -71,15 +71,16 @@ static inline float op_pow_f(float a, float b, op_pw_ctx *c) { return powf(a, b)
 static inline double op_pow_d(double a, double b, op_pw_ctx *c) { return pow(a, b); }
 static inline int64_t op_pow_i(int64_t a, int64_t b, op_pw_ctx *c) { return op_ipow(a, b); }
 
-typedef float f32;
-typedef double f64;
-typedef int64_t i64;
-typedef uint8_t u8;
-
-/* One loop per op and type, and a table row per op (NULL: the type is not supported). */
+/* One loop per op and type, and a table row per op (NULL: the type is not supported).
+   Char, Short and Int compute in int (C's promotions) or int64_t (the helpers above) and
+   wrap when stored back (-fwrapv, and conversions to a narrower signed type wrap on every
+   compiler dlua builds with), as Torch7's char, short and int arithmetic did. Half has no
+   loops (a row's last entry, NULL). */
 #define GEN_ALL(L, P, TO_SAME, name, e)                                                  \
   L(P##name##_f32, TO_SAME(f32), f32, e) L(P##name##_f64, TO_SAME(f64), f64, e)          \
-  L(P##name##_i64, TO_SAME(i64), i64, e) L(P##name##_u8, TO_SAME(u8), u8, e)
+  L(P##name##_i64, TO_SAME(i64), i64, e) L(P##name##_u8, TO_SAME(u8), u8, e)          \
+  L(P##name##_i8, TO_SAME(i8), i8, e) L(P##name##_i16, TO_SAME(i16), i16, e)             \
+  L(P##name##_i32, TO_SAME(i32), i32, e)
 #define GEN_FLOAT(L, P, TO_SAME, name, e)                                                \
   L(P##name##_f32, TO_SAME(f32), f32, e) L(P##name##_f64, TO_SAME(f64), f64, e)
 /* The list expressions name their operands x (unary) and a, b, c. */
@@ -108,8 +109,10 @@ OP_BINARY_CMP(B_CMP)
 OP_TERNARY_ALL(T_ALL)
 OP_TERNARY_FLOAT(T_FLOAT)
 
-#define ROW_ALL(P, name) {P##name##_f32, P##name##_f64, P##name##_i64, P##name##_u8},
-#define ROW_FLOAT(P, name) {P##name##_f32, P##name##_f64, NULL, NULL},
+#define ROW_ALL(P, name)                                                                  \
+  {P##name##_f32, P##name##_f64, P##name##_i64, P##name##_u8,                           \
+   P##name##_i8,  P##name##_i16, P##name##_i32, NULL},
+#define ROW_FLOAT(P, name) {P##name##_f32, P##name##_f64, NULL, NULL, NULL, NULL, NULL, NULL},
 #define UR_ALL(name, e) ROW_ALL(u_, name)
 #define UR_FLOAT(name, e) ROW_FLOAT(u_, name)
 #define BR_ALL(name, e) ROW_ALL(b_, name)

@@ -20,6 +20,8 @@ typedef struct {
    the draws still come in row-major order, and the copy may then run in parallel. */
 static int fill_seq(dl_tensor *t, dl_rng *g, draw_fn f, void *ctx) {
   int64_t n = dl_tensor_numel(t);
+  if (!dl_dtype_ismath(t->dtype))
+    return dl_error("random: not supported for torch.%sTensor", dl_dtype_name(t->dtype));
   if (n == 0) return 0;
   dl_tensor w;
   int rc = op_scratch_open(&w, t, 0);
@@ -114,8 +116,11 @@ static double draw_random(dl_rng *g, void *c, int64_t i) {
 }
 
 int op_random(dl_rng *g, dl_tensor *t) {
+  /* Float: [0, 2^24], Double and Long: [0, 2^53], the others [0, their maximum] as
+     Torch7 (Char 0..127, Short 0..32767, Int 0..2^31-1); Half has no random */
   static const uint64_t mods[DL_NTYPES] = {(UINT64_C(1) << 24) + 1, UINT64_C(1) << 53,
-                                           UINT64_C(1) << 53, 256};
+                                           UINT64_C(1) << 53, 256, 128, 32768,
+                                           UINT64_C(1) << 31, 1};
   draw_ctx c = {.mod = mods[t->dtype], .lo = 0};
   return fill_seq(t, g, draw_random, &c);
 }
@@ -125,8 +130,13 @@ int op_random_range(dl_rng *g, dl_tensor *t, int64_t a, int64_t b) {
   if (a > b) return dl_error("random: lower bound %lld is above upper bound %lld", (long long)a, (long long)b);
   if (a < -big || b > big)
     return dl_error("random: bounds [%lld, %lld] must lie within +-2^53", (long long)a, (long long)b);
-  if (t->dtype == DL_BYTE && (a < 0 || b > 255))
-    return dl_error("random: range [%lld, %lld] does not fit a ByteTensor", (long long)a, (long long)b);
+  static const int64_t lo[DL_NTYPES] = {[DL_BYTE] = 0, [DL_CHAR] = INT8_MIN, [DL_SHORT] = INT16_MIN,
+                                        [DL_INT] = INT32_MIN},
+                       hi[DL_NTYPES] = {[DL_BYTE] = UINT8_MAX, [DL_CHAR] = INT8_MAX,
+                                        [DL_SHORT] = INT16_MAX, [DL_INT] = INT32_MAX};
+  if (hi[t->dtype] && (a < lo[t->dtype] || b > hi[t->dtype]))
+    return dl_error("random: range [%lld, %lld] does not fit a %sTensor", (long long)a,
+                    (long long)b, dl_dtype_name(t->dtype));
   draw_ctx c = {.mod = (uint64_t)(b - a) + 1, .lo = a};
   return fill_seq(t, g, draw_random, &c);
 }
@@ -215,8 +225,12 @@ int op_multinomial(dl_rng *g, dl_tensor *res, const dl_tensor *probs, int64_t n,
 
 int op_randperm(dl_rng *g, dl_tensor *res, int64_t n, int64_t base) {
   if (n <= 0) return dl_error("randperm: size %lld must be > 0", (long long)n);
-  if (res->dtype == DL_BYTE && n + base - 1 > 255)
-    return dl_error("randperm: %lld values do not fit a ByteTensor", (long long)n);
+  static const int64_t most[DL_NTYPES] = {[DL_BYTE] = UINT8_MAX, [DL_CHAR] = INT8_MAX,
+                                          [DL_SHORT] = INT16_MAX, [DL_INT] = INT32_MAX,
+                                          [DL_HALF] = 2048}; /* integers exact in Half */
+  if (most[res->dtype] && n + base - 1 > most[res->dtype])
+    return dl_error("randperm: %lld values do not fit a %sTensor", (long long)n,
+                    dl_dtype_name(res->dtype));
   if ((res->ndim != 1 || res->size[0] != n) && dl_tensor_resize(res, 1, &n)) return -1;
   int64_t *r = malloc(sizeof(int64_t) * (size_t)n);
   if (!r) return dl_error("randperm: out of memory for %lld elements", (long long)n);

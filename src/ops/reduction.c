@@ -1,5 +1,6 @@
 /* Reductions and scans: along one dimension of a strided view, or over every element.
-   One kernel source per operation serves the four types through DL_DISPATCH. */
+   One kernel source per operation serves the types through DL_DISPATCH; Half has no
+   math (as in Torch7), and along and over_all refuse it. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,6 +117,8 @@ static void run(const job *j) {
 static int along(const char *fn, dl_tensor *res, dl_tensor *ind, const dl_tensor *x, int dim,
                  int64_t m, dl_dtype odt, pos_fn f, double arg, int flag) {
   job j;
+  if (!dl_dtype_ismath(x->dtype))
+    return dl_error("%s: not supported for torch.%sTensor", fn, dl_dtype_name(x->dtype));
   if (op_red_makeplan(fn, x, dim, &j.p) < 0) return -1;
   dl_tensor tmp, tmpi, *use, *usei = NULL;
   dl_tensor_init(&tmp, odt);
@@ -483,6 +486,8 @@ static void dist_loop(char **data, const int64_t *strides, int64_t n, void *ctx)
 
 /* Runs op over x (and b for A_DIST) and combines the slots into *out. */
 static int over_all(int op, const dl_tensor *x, const dl_tensor *b, double arg, slot *out) {
+  if (!dl_dtype_ismath(x->dtype))
+    return dl_error("reduction: not supported for torch.%sTensor", dl_dtype_name(x->dtype));
   int nt = max_threads();
   slot *slots = calloc((size_t)nt, sizeof(slot));
   if (!slots) return dl_error("reduction: out of memory for %d thread slots", nt);
@@ -656,6 +661,17 @@ static void neq_loop(char **data, const int64_t *strides, int64_t n, void *ctx) 
 
 int op_red_equal(const dl_tensor *a, const dl_tensor *b) {
   if (a->dtype != b->dtype || !dl_tensor_samesize(a, b)) return 0;
+  if (a->dtype == DL_HALF) { /* bit patterns, with +0 == -0 and NaN unequal, as floats */
+    dl_tensor fa, fb;
+    dl_tensor_init(&fa, DL_FLOAT);
+    dl_tensor_init(&fb, DL_FLOAT);
+    int rc = op_clone(&fa, a, DL_FLOAT);
+    if (rc == 0) rc = op_clone(&fb, b, DL_FLOAT);
+    if (rc == 0) rc = op_red_equal(&fa, &fb);
+    dl_tensor_free(&fa);
+    dl_tensor_free(&fb);
+    return rc;
+  }
   int nt = max_threads();
   slot *slots = calloc((size_t)nt, sizeof(slot));
   if (!slots) return dl_error("equal: out of memory");

@@ -48,6 +48,27 @@ typedef struct {
 #undef FN
 #undef ACC
 #undef T
+#define T int8_t
+#define ACC int64_t
+#define FN(name) name##_char
+#include "signal_loops.h"
+#undef FN
+#undef ACC
+#undef T
+#define T int16_t
+#define ACC int64_t
+#define FN(name) name##_short
+#include "signal_loops.h"
+#undef FN
+#undef ACC
+#undef T
+#define T int32_t
+#define ACC int64_t
+#define FN(name) name##_int
+#include "signal_loops.h"
+#undef FN
+#undef ACC
+#undef T
 
 /* Reverses each kernel plane of n elements in place: reversing a contiguous d x h x w
    block in memory order reverses all three of its dimensions. */
@@ -128,6 +149,8 @@ static int plan_sizes(const char *fn, const dl_tensor *x, const dl_tensor *k, in
 int op_sig_conv(const char *fn, dl_tensor *res, const dl_tensor *x, const dl_tensor *k, int nsp,
                 int full, int flip) {
   if (nsp != 2 && nsp != 3) return dl_error("%s: %d spatial dimensions (2 or 3)", fn, nsp);
+  if (!dl_dtype_ismath(x->dtype))
+    return dl_error("%s: not supported for torch.%sTensor", fn, dl_dtype_name(x->dtype));
   if (x->dtype != k->dtype || res->dtype != x->dtype)
     return dl_error("%s: tensor types differ: result torch.%sTensor, input torch.%sTensor, "
                     "kernel torch.%sTensor", fn, dl_dtype_name(res->dtype),
@@ -162,6 +185,9 @@ int op_sig_conv(const char *fn, dl_tensor *res, const dl_tensor *x, const dl_ten
     case DL_FLOAT: correlate_float(o, i, kk, &p); break;
     case DL_DOUBLE: correlate_double(o, i, kk, &p); break;
     case DL_LONG: correlate_long(o, i, kk, &p); break;
+    case DL_CHAR: correlate_char(o, i, kk, &p); break;
+    case DL_SHORT: correlate_short(o, i, kk, &p); break;
+    case DL_INT: correlate_int(o, i, kk, &p); break;
     default: correlate_byte(o, i, kk, &p); break;
     }
   }

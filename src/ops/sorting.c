@@ -48,6 +48,9 @@ typedef struct {
 MSORT(float)
 MSORT(double)
 MSORT(int64_t)
+MSORT(int8_t)
+MSORT(int16_t)
+MSORT(int32_t)
 MSORT(uint8_t)
 
 /* Sorts one position and writes what the job asks for. */
@@ -116,6 +119,8 @@ static int run(const sjob *j) {
 static int sorting(const char *fn, dl_tensor *vals, dl_tensor *ind, const dl_tensor *x,
                    int dim, int what, int desc, int64_t k, int64_t m) {
   sjob j;
+  if (!dl_dtype_ismath(x->dtype))
+    return dl_error("%s: not supported for torch.%sTensor", fn, dl_dtype_name(x->dtype));
   if (op_red_makeplan(fn, x, dim, &j.p) < 0) return -1;
   dl_tensor tmp, tmpi, *use, *usei;
   dl_tensor_init(&tmp, x->dtype);

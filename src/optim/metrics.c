@@ -11,6 +11,10 @@ static double elem(const dl_tensor *t, int64_t off) {
   case DL_DOUBLE: return ((const double *)p)[off];
   case DL_LONG: return (double)((const int64_t *)p)[off];
   case DL_BYTE: return ((const uint8_t *)p)[off];
+  case DL_CHAR: return ((const int8_t *)p)[off];
+  case DL_SHORT: return ((const int16_t *)p)[off];
+  case DL_INT: return ((const int32_t *)p)[off];
+  case DL_HALF: return dl_half_to_float(((const dl_half *)p)[off]);
   default: return 0;
   }
 }
