@@ -130,6 +130,9 @@ $($PY scripts/bench_models.py $m $t)"
     BUILD=$B sh scripts/bench_gpt.sh
     echo
   fi
+  # Deployment (issue 15): batch-1 latency and int8 throughput of the Fashion-MNIST models.
+  BUILD=$B sh scripts/bench_infer.sh
+  echo
   s_d=$( { /usr/bin/time -f %e sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do $B/dlua -e '' ; done" ; } 2>&1 | tail -1)
   printf "Start-up, 10 runs: \`dlua -e ''\` %s s" "${s_d}"
   if [ $have_torch = yes ]; then

@@ -217,10 +217,10 @@ local NOTHING_WRONG = {Identity = true, Copy = true, Sequential = true, Profile 
 -- The classes of this spec: every nn.Module subclass that nn defines, except the abstract
 -- bases, the criteria, the convolution and pooling modules (but SpatialSoftMax,
 -- SpatialBatchNormalization and SpatialDropout), and the families with a loader of their
--- own (nn.rnn, nn.attention, nn.more: the modules those files require), which have their
+-- own (nn.rnn, nn.attention, nn.more, nn.quantized: the modules those files require), which have their
 -- own specs.
 local FAMILY = {}
-for _, loader in ipairs({'nn.rnn', 'nn.attention', 'nn.more'}) do
+for _, loader in ipairs({'nn.rnn', 'nn.attention', 'nn.more', 'nn.quantized'}) do
    local path = package.searchpath(loader, package.path)
    if path then
       local file = assert(io.open(path))

@@ -21,5 +21,6 @@ require 'dl.tensorboard'
 require 'dl.plot'
 require 'dl.report'
 require 'dl.monitor'
+require 'dl.quantize'
 
 return dl

@@ -27,14 +27,20 @@ end
 
 -- Calls module[funcName](module, ...); an error inside names the place in this container
 -- ("In 2 module of nn.Sequential:"), as Torch7 does, so a deep model's error is findable.
-function Container:rethrowErrors(module, moduleIndex, funcName, ...)
-   local function handler(err)
-      if type(err) ~= 'string' then return err end
-      return string.format('In %d module of %s:\n%s', moduleIndex, torch.type(self), err)
+-- The message is made only on failure, and the results pass through varargs: no closure
+-- or table per call (a forward at batch 1 calls this once per module).
+local function rethrown(self, moduleIndex, ok, ...)
+   if ok then return ... end
+   local err = ...
+   if type(err) == 'string' then
+      err = string.format('In %d module of %s:\n%s', moduleIndex, torch.type(self), err)
    end
-   local results = table.pack(xpcall(module[funcName], handler, module, ...))
-   if not results[1] then error(results[2], 0) end
-   return table.unpack(results, 2, results.n)
+   error(err, 0)
+end
+local function keep(err) return err end
+
+function Container:rethrowErrors(module, moduleIndex, funcName, ...)
+   return rethrown(self, moduleIndex, xpcall(module[funcName], keep, module, ...))
 end
 
 function Container:applyToModules(func)

@@ -56,7 +56,16 @@ function Linear:_batch(input, what)
    return dim == 1 and input:view(1, nin) or input, dim
 end
 
+local Float, Double = torch.FloatTensor, torch.DoubleTensor
+
 function Linear:updateOutput(input)
+   -- a batch (the common case, batch 1 included) goes straight to the kernel, which
+   -- checks it; the metatable test is what torch.isTensor costs ten times over
+   local mt = getmetatable(input)
+   if (mt == Float or mt == Double) and input:dim() == 2 then
+      K.linear_forward(self.output, input, self.weight, self.bias)
+      return self.output
+   end
    local x, dim = self:_batch(input)
    K.linear_forward(self.output, x, self.weight, self.bias)
    if dim == 1 then self.output:resize(self.weight:size(1)) end

@@ -177,5 +177,7 @@ require 'nn.rnn'
 require 'nn.attention'
 -- Torch7's remaining Lua modules: Bottle, WeightNorm, SparseLinear, ... (docs/nn_more.md)
 require 'nn.more'
+-- the int8 modules of dl.quantize (docs/quantization.md)
+require 'nn.quantized'
 
 return nn

@@ -63,8 +63,15 @@ int lt_fail(lua_State *L);
    script's line (lt_where.c). */
 void lt_where(lua_State *L);
 /* The class name ("nn.Linear") of the innermost object whose method runs in dlua's Lua
-   files above this call, or fallback: what the script called, for kernel errors. */
+   files above this call, or fallback: what the script called, for kernel errors.
+   lt_callername defers the stack walk to the error: with a fallback (a string literal) it
+   returns a mark, LT_MARK then the fallback, which lt_error and lt_warnings replace with
+   the name (lt_pushnamed pushes msg so named); without one it returns the name or NULL
+   at once, as lt_callername_now does (lt_where.c). */
+#define LT_MARK '\x1f'
 const char *lt_callername(lua_State *L, const char *fallback);
+const char *lt_callername_now(lua_State *L, const char *fallback);
+void lt_pushnamed(lua_State *L, const char *msg);
 /* Prints the kernel's pending warning (dl_warn), if any, to stderr at the script's line,
    once per line and message (as Python's default warning filter): a loop that repeats
    the call warns once (lt_where.c). */
@@ -150,6 +157,7 @@ void lt_open_histogram(lua_State *L); /* histc, bhistc: lt_histogram.c */
 void lt_open_dimwise(lua_State *L); /* cross, renorm: lt_dimwise.c */
 void lt_open_image(lua_State *L);   /* image codecs and kernels into torch._image: lt_image.c */
 void lt_open_monitor(lua_State *L); /* crc32c and a clock for dl's monitors: lt_monitor.c */
+void lt_open_quant(lua_State *L);   /* int8 quantized layers into torch._nn: lt_quant.c */
 
 /* Pushes the subtable torch[name] (creating it), for kernel tables such as torch._nn. */
 void lt_subtable(lua_State *L, const char *name);

@@ -30,11 +30,13 @@ int lt_error(lua_State *L, const char *fmt, ...) {
   const char *cls = lt_callername(L, NULL);
   size_t cn = cls ? strlen(cls) : 0;
   lt_where(L);
-  if (cls && !(strncmp(buf, cls, cn) == 0 && buf[cn] == ':')) {
+  lt_pushnamed(L, buf); /* the marks of lt_callername become names */
+  const char *msg = lua_tostring(L, -1);
+  if (cls && !(strncmp(msg, cls, cn) == 0 && msg[cn] == ':')) {
     lua_pushstring(L, cls);
     lua_pushliteral(L, ": ");
+    lua_rotate(L, -3, 2); /* before the message */
   }
-  lua_pushstring(L, buf);
   lua_concat(L, lua_gettop(L) - top);
   return lua_error(L);
 }
@@ -126,6 +128,7 @@ dl_tensor *lt_checkanytensor(lua_State *L, int idx, const char *fn) {
   if (!t) {
     /* inside an nn module's method the position is the binding's, not the script's: the
        module's name and what was passed say it (nn.ReLU: expected a tensor, got nil) */
+    if (fn[0] == LT_MARK) fn = lt_callername_now(L, fn + 1); /* the name, now it is needed */
     if (strncmp(fn, "nn.", 3) == 0)
       lt_error(L, "%s: expected a tensor, got %s", fn, argtype(L, idx));
     lt_error(L, "%s: argument %d: expected a tensor, got %s", fn, idx, argtype(L, idx));
@@ -375,6 +378,7 @@ static const struct {
     OPEN(lt_open_attention),
     OPEN(lt_open_image),
     OPEN(lt_open_monitor),
+    OPEN(lt_open_quant),
 };
 
 int luaopen_torch_core(lua_State *L) {

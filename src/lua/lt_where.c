@@ -87,7 +87,7 @@ static int is_criterion_class(lua_State *L) {
    it is made of); among criteria the innermost is named (inside an nn.ParallelCriterion,
    the one that failed). An object is a method's first local (self) that is a table
    with a __typename. */
-const char *lt_callername(lua_State *L, const char *fallback) {
+const char *lt_callername_now(lua_State *L, const char *fallback) {
   lua_Debug ar;
   const char *inner = NULL, *criterion = NULL;
   for (int level = 1; lua_getstack(L, level, &ar); level++) {
@@ -120,6 +120,56 @@ const char *lt_callername(lua_State *L, const char *fallback) {
   return criterion ? criterion : inner ? inner : fallback;
 }
 
+/* Walking the stack for the class name costs about a microsecond, as much as a small
+   kernel, and is needed only when something goes wrong. So lt_callername returns a mark,
+   LT_MARK followed by the fallback ("\x1flinear_forward"), that the kernel's messages
+   carry where the name goes; lt_error and lt_warnings put the name in its place
+   (lt_pushnamed), from the same stack, when a message is raised or shown. The marks are
+   interned once per fallback in a registry table (keyed by the fallback's address: the
+   bindings pass string literals), so a call costs two table reads. */
+static const char marks_key = 0;
+
+const char *lt_callername(lua_State *L, const char *fallback) {
+  if (!fallback) return lt_callername_now(L, NULL);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &marks_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &marks_key);
+  }
+  const char *mark;
+  if (lua_rawgetp(L, -1, fallback) == LUA_TSTRING) {
+    mark = lua_tostring(L, -1);
+  } else {
+    lua_pop(L, 1);
+    mark = lua_pushfstring(L, "%c%s", LT_MARK, fallback);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, -3, fallback);
+  }
+  lua_pop(L, 2); /* the string stays alive in the table */
+  return mark;
+}
+
+void lt_pushnamed(lua_State *L, const char *msg) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  const char *p;
+  while ((p = strchr(msg, LT_MARK)) != NULL) {
+    luaL_addlstring(&b, msg, (size_t)(p - msg));
+    size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
+    char fallback[64];
+    snprintf(fallback, sizeof fallback, "%.*s", (int)n, p + 1);
+    /* the name must be copied out before the buffer grows (it may live on the stack) */
+    const char *name = lt_callername_now(L, fallback);
+    char copy[128];
+    snprintf(copy, sizeof copy, "%s", name);
+    luaL_addstring(&b, copy);
+    msg = p + 1 + n;
+  }
+  luaL_addstring(&b, msg);
+  luaL_pushresult(&b);
+}
+
 /* The warnings already shown, keyed "file:line: message". */
 static const char shown_key = 0;
 
@@ -128,7 +178,7 @@ void lt_warnings(lua_State *L) {
   if (!msg) return;
   lt_where(L);
   int pos = (int)lua_rawlen(L, -1);
-  lua_pushstring(L, msg);
+  lt_pushnamed(L, msg);
   lua_concat(L, 2);
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shown_key) != LUA_TTABLE) {
     lua_pop(L, 1);
