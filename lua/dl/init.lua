@@ -22,5 +22,6 @@ require 'dl.plot'
 require 'dl.report'
 require 'dl.monitor'
 require 'dl.quantize'
+require 'dl.prune'
 
 return dl
