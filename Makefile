@@ -30,7 +30,8 @@ IMG_SRC   = src/io/png.c src/io/jpeg.c
 IMG_LIBS  = -lpng -ljpeg
 CORE_SRC  = $(filter-out $(IMG_SRC),$(wildcard src/core/*.c src/ops/*.c src/nn/*.c \
             src/optim/*.c src/io/*.c src/image/*.c))
-LUA_SRC   = $(wildcard src/lua/*.c)
+# src/lua/lt_capi.c is the C API's Lua state: it goes into libdlua.so only (CAPI_SRC).
+LUA_SRC   = $(filter-out src/lua/lt_capi.c,$(wildcard src/lua/*.c))
 TEST_SRC  = $(wildcard tests/test_*.c)
 EXE_SRC   = $(wildcard src/*.c)
 EXE_OBJ   = $(EXE_SRC:%.c=$(BUILD)/%.o)
@@ -40,6 +41,14 @@ LUA_OBJ   = $(LUA_SRC:%.c=$(BUILD)/%.o)
 TESTS     = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 LIBCORE   = $(BUILD)/libdlua.a
+# The C API for inference (include/dlua.h, docs/c_api.md): libdlua.so is libdlua.a plus
+# the Lua bindings, dlua's Lua files compiled in ($(LUA_GEN)) and the dlua_ functions.
+CAPI_SRC  = $(wildcard src/capi/*.c) src/lua/lt_capi.c
+CAPI_OBJ  = $(CAPI_SRC:%.c=$(BUILD)/%.o)
+LUA_FILES = $(sort $(wildcard lua/*/*.lua lua/*/*/*.lua))
+LUA_GEN   = $(BUILD)/gen/lua_files.c
+LIBSO     = $(BUILD)/libdlua.so
+EXAMPLES  = $(BUILD)/examples/infer
 LUAMOD    = $(BUILD)/lua/torch/core.so
 EXE       = $(BUILD)/dlua
 
@@ -54,7 +63,7 @@ SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test check-c check-spec bench fuzz fuzz-api fuzz-files install uninstall clean
 
-all: $(EXE) $(LUAMOD) $(LIBCORE) $(TESTS)
+all: $(EXE) $(LUAMOD) $(LIBCORE) $(LIBSO) $(TESTS) $(EXAMPLES)
 ifeq ($(BUILD),build)
 all: dlua
 dlua: $(EXE)
@@ -103,6 +112,28 @@ $(LUAMOD): $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE)
 
 $(EXE): $(EXE_OBJ) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE)
 	$(CC) -o $@ $(EXE_OBJ) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE) -llua5.4 -ledit $(IMG_LIBS) $(LIBS) -Wl,-E
+
+# The list of Lua files, rewritten when it changes, so that a removed file is dropped too.
+$(BUILD)/gen/lua_files.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(LUA_FILES)' | cmp -s - $@ || echo '$(LUA_FILES)' > $@
+$(LUA_GEN): scripts/embed_lua.lua $(LUA_FILES) $(BUILD)/gen/lua_files.list
+	lua5.4 scripts/embed_lua.lua lua $@ $(LUA_FILES)
+$(LUA_GEN:.c=.o): $(LUA_GEN) src/lua/lt_capi.h $(FLAGS_STAMP)
+	$(CC) $(CFLAGS) -Isrc/lua -c $< -o $@
+
+$(LIBSO): $(CAPI_OBJ) $(LUA_GEN:.c=.o) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE) src/capi/dlua.map
+	$(CC) -shared -Wl,-z,nodelete -Wl,-soname,libdlua.so -Wl,--version-script=src/capi/dlua.map \
+	  -o $@ $(CAPI_OBJ) $(LUA_GEN:.c=.o) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE) -llua5.4 $(IMG_LIBS) $(LIBS)
+
+# C programs of the C API link libdlua.so, found beside them through the rpath.
+CAPI_LINK = -Iinclude $(LIBSO) -Wl,-rpath,'$$ORIGIN/..' -lpthread -lz -lm $(LDSAN)
+$(BUILD)/examples/infer: examples/c/infer.c include/dlua.h $(LIBSO) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(CAPI_LINK)
+$(BUILD)/tests/test_capi: tests/test_capi.c tests/check.h include/dlua.h $(LIBSO) $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(CAPI_LINK)
 
 $(BUILD)/tests/%: tests/%.c tests/check.h $(LIBCORE) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
@@ -207,6 +238,8 @@ install: all
 	  $(CMODDIR)/torch $(LUADIR)
 	install -m 755 $(EXE) $(DESTDIR)$(PREFIX)/bin/dlua
 	install -m 644 $(LIBCORE) $(DESTDIR)$(PREFIX)/lib/libdlua.a
+	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libdlua.so
+	install -m 644 include/dlua.h $(DESTDIR)$(PREFIX)/include/dlua.h
 	install -m 755 $(LUAMOD) $(CMODDIR)/torch/core.so
 	for d in core ops nn optim io image; do \
 	  install -d $(DESTDIR)$(PREFIX)/include/dlua/$$d; \
@@ -219,6 +252,7 @@ install: all
 	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/dlua/ # for ?name and help()
 
 uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/lib/libdlua.so $(DESTDIR)$(PREFIX)/include/dlua.h
 	rm -f $(DESTDIR)$(PREFIX)/bin/dlua $(DESTDIR)$(PREFIX)/lib/libdlua.a $(CMODDIR)/torch/core.so
 	rm -rf $(DESTDIR)$(PREFIX)/include/dlua
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dlua
@@ -227,4 +261,5 @@ uninstall:
 clean:
 	rm -rf build build-* dlua
 
--include $(CORE_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(EXE_OBJ:.o=.d) $(IMG_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(EXE_OBJ:.o=.d) $(IMG_OBJ:.o=.d) \
+  $(CAPI_OBJ:.o=.d)

@@ -16,8 +16,10 @@
 #define MIXBITS(u, v) (((u)&UMASK) | ((v)&LMASK))
 #define TWIST(u, v) ((MIXBITS(u, v) >> 1) ^ ((v)&1u ? MATRIX_A : 0u))
 
+/* One per thread: the C API runs a Lua state on each of several threads (docs/c_api.md),
+   and each state's torch.manualSeed and draws must not race with the others'. */
 dl_rng *dl_rng_default(void) {
-  static dl_rng g;
+  static _Thread_local dl_rng g;
   if (!g.seeded) dl_rng_seed(&g, 5489);
   return &g;
 }

@@ -1,7 +1,7 @@
 /* Random numbers: the Mersenne Twister MT19937 as Torch7 has it (TH/THRandom.c), so that a
    seed gives Torch7's sequence. The whole state lives in a dl_rng; every function takes its
    generator explicitly, so a C program may hold as many as it likes. dl_rng_default() is
-   the one the Lua bindings use. */
+   the one the Lua bindings use: one per thread. */
 #ifndef DL_RNG_H
 #define DL_RNG_H
 

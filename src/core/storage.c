@@ -7,14 +7,15 @@
 
 #define DL_ALIGN 64
 
-static int64_t allocated, live;
+/* atomic: the C API runs sessions on several threads at once (docs/c_api.md) */
+static _Atomic int64_t allocated, live;
 
 /* Tensor blocks of a few MB come and go every batch. By default glibc maps each one
    afresh (or trims the heap top after each free), and the page faults of refilling them
    cost more than the arithmetic. Keeping blocks below 64 MB on the heap, and trimming
    only past 256 MB, lets freed blocks be reused warm. Set once, on first allocation. */
 static void tune_malloc(void) {
-  static int done;
+  static _Atomic int done;
   if (done) return;
   done = 1;
 #ifdef M_MMAP_THRESHOLD

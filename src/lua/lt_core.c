@@ -53,7 +53,8 @@ int lt_fail(lua_State *L) { return lt_error(L, "%s", dl_errmsg()); }
 #define GC_MAJOR_FLOOR (16 * 1024 * 1024)
 
 void lt_gcstep(lua_State *L) {
-  static int64_t seen, major_at, live_after_major;
+  /* per thread: each thread of the C API runs a state of its own */
+  static _Thread_local int64_t seen, major_at, live_after_major;
   int64_t now = dl_storage_allocated(), kb = (now - seen) / 1024;
   if (kb <= 0) return;
   seen = now;
@@ -297,8 +298,8 @@ int lt_checksizes(lua_State *L, int idx, int64_t *size, const char *fn) {
    replaced = the table held the name already}, for spec/registration_spec.lua to find
    such clashes. Otherwise recording costs one test of `regcheck` per call. */
 
-static int regcheck;
-static const char *regby; /* the lt_open_* function running, for the records */
+static _Thread_local int regcheck; /* per thread: the C API opens states on several */
+static _Thread_local const char *regby; /* the lt_open_* function running, for the records */
 
 /* Records the names of reg, about to be set in the table at the top of the stack. */
 static void record(lua_State *L, const char *label, const luaL_Reg *reg) {

@@ -1,7 +1,7 @@
 /* Random fills of tensors. Every fill draws in the tensor's row-major element order,
    one element after the other, so a seed gives the same tensor whatever the thread
    count and whether the tensor is contiguous or a strided view. Each takes its
-   generator; pass dl_rng_default() for the process-wide one. */
+   generator; pass dl_rng_default() for the calling thread's. */
 #ifndef OP_RANDOM_H
 #define OP_RANDOM_H
 
