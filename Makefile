@@ -30,14 +30,19 @@ IMG_SRC   = src/io/png.c src/io/jpeg.c
 IMG_LIBS  = -lpng -ljpeg
 CORE_SRC  = $(filter-out $(IMG_SRC),$(wildcard src/core/*.c src/ops/*.c src/nn/*.c \
             src/optim/*.c src/io/*.c src/image/*.c))
+# dl/mpi.so, the collectives of dl.distributed, is the only code linked against Open MPI
+# (src/dist includes mpi.h): core.so and ./dlua run without it (docs/distributed.md).
+MPI_INC   = /usr/lib/x86_64-linux-gnu/openmpi/include
+MPI_SRC   = src/lua/lt_mpi.c $(wildcard src/dist/*.c)
 # src/lua/lt_capi.c is the C API's Lua state: it goes into libdlua.so only (CAPI_SRC).
-LUA_SRC   = $(filter-out src/lua/lt_capi.c,$(wildcard src/lua/*.c))
+LUA_SRC   = $(filter-out $(MPI_SRC) src/lua/lt_capi.c,$(wildcard src/lua/*.c))
 TEST_SRC  = $(wildcard tests/test_*.c)
 EXE_SRC   = $(wildcard src/*.c)
 EXE_OBJ   = $(EXE_SRC:%.c=$(BUILD)/%.o)
 CORE_OBJ  = $(CORE_SRC:%.c=$(BUILD)/%.o)
 IMG_OBJ   = $(IMG_SRC:%.c=$(BUILD)/%.o)
 LUA_OBJ   = $(LUA_SRC:%.c=$(BUILD)/%.o)
+MPI_OBJ   = $(MPI_SRC:%.c=$(BUILD)/%.o)
 TESTS     = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 LIBCORE   = $(BUILD)/libdlua.a
@@ -50,12 +55,13 @@ LUA_GEN   = $(BUILD)/gen/lua_files.c
 LIBSO     = $(BUILD)/libdlua.so
 EXAMPLES  = $(BUILD)/examples/infer
 LUAMOD    = $(BUILD)/lua/torch/core.so
+MPIMOD    = $(BUILD)/lua/dl/mpi.so
 EXE       = $(BUILD)/dlua
 
 # Debian packages the build and the tests need; `make deps` installs the missing ones.
 DEB_PKGS  = gcc make lua5.4 liblua5.4-dev lua-busted libopenblas-openmp-dev zlib1g-dev \
             libedit-dev tmux dataset-fashion-mnist lua-filesystem lua-penlight \
-            libpng-dev libjpeg-dev
+            libpng-dev libjpeg-dev libopenmpi-dev openmpi-bin
 # Optional test packages: spec/dl_report_spec.lua renders the HTML report in headless
 # Chromium; `make deps` tries to install it, and without it that spec fails saying so.
 OPT_PKGS  = chromium
@@ -63,7 +69,7 @@ SUDO      = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test check-c check-spec bench fuzz fuzz-api fuzz-files install uninstall clean
 
-all: $(EXE) $(LUAMOD) $(LIBCORE) $(LIBSO) $(TESTS) $(EXAMPLES)
+all: $(EXE) $(LUAMOD) $(MPIMOD) $(LIBCORE) $(LIBSO) $(TESTS) $(EXAMPLES)
 ifeq ($(BUILD),build)
 all: dlua
 dlua: $(EXE)
@@ -98,6 +104,7 @@ $(BUILD)/%.o: %.c $(FLAGS_STAMP) | deps
 
 $(BUILD)/src/lua/%.o: CFLAGS += -I$(LUA_INC)
 $(EXE_OBJ): CFLAGS += -I$(LUA_INC)
+$(BUILD)/src/dist/%.o: CFLAGS += -I$(MPI_INC)
 
 $(LIBCORE): $(CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -109,6 +116,11 @@ $(LIBCORE): $(CORE_OBJ)
 $(LUAMOD): $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) -shared -Wl,-z,nodelete -o $@ $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE) $(IMG_LIBS) $(LIBS)
+
+# Found by the core's symbols at run time (src/lua/lt_mpi.c), so it links libmpi alone.
+$(MPIMOD): $(MPI_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-z,nodelete -o $@ $(MPI_OBJ) -lmpi $(LDSAN)
 
 $(EXE): $(EXE_OBJ) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE)
 	$(CC) -o $@ $(EXE_OBJ) $(LUA_OBJ) $(IMG_OBJ) $(LIBCORE) -llua5.4 -ledit $(IMG_LIBS) $(LIBS) -Wl,-E
@@ -139,6 +151,11 @@ $(BUILD)/tests/%: tests/%.c tests/check.h $(LIBCORE) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Isrc -o $@ $< $(LIBCORE) $(LIBS)
 
+# The collectives' test links the MPI layer and libmpi (one rank, no mpirun).
+$(BUILD)/tests/test_comm: tests/test_comm.c tests/check.h $(BUILD)/src/dist/comm.o $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(BUILD)/src/dist/comm.o -lmpi -lm $(LDSAN)
+
 # The image test also checks the codecs, which are not in libdlua.a.
 $(BUILD)/tests/test_image: tests/test_image.c tests/check.h $(IMG_OBJ) $(LIBCORE) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
@@ -151,7 +168,7 @@ test: deps
 # One build's C tests or specs (used by tests/run.sh; BUILD selects the build).
 check-c: $(TESTS)
 	@sh tests/run.sh c $(BUILD)
-check-spec: $(EXE) $(LUAMOD)
+check-spec: $(EXE) $(LUAMOD) $(MPIMOD)
 	@sh tests/run.sh spec $(BUILD)
 
 # Benchmarks need PyTorch for the side-by-side columns (Debian's python3-torch) and time(1).
@@ -241,6 +258,7 @@ install: all
 	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/libdlua.so
 	install -m 644 include/dlua.h $(DESTDIR)$(PREFIX)/include/dlua.h
 	install -m 755 $(LUAMOD) $(CMODDIR)/torch/core.so
+	install -D -m 755 $(MPIMOD) $(CMODDIR)/dl/mpi.so
 	for d in core ops nn optim io image; do \
 	  install -d $(DESTDIR)$(PREFIX)/include/dlua/$$d; \
 	  for h in src/$$d/*.h; do [ -f "$$h" ] && install -m 644 $$h $(DESTDIR)$(PREFIX)/include/dlua/$$d/; done; \
@@ -253,7 +271,7 @@ install: all
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/lib/libdlua.so $(DESTDIR)$(PREFIX)/include/dlua.h
-	rm -f $(DESTDIR)$(PREFIX)/bin/dlua $(DESTDIR)$(PREFIX)/lib/libdlua.a $(CMODDIR)/torch/core.so
+	rm -f $(DESTDIR)$(PREFIX)/bin/dlua $(DESTDIR)$(PREFIX)/lib/libdlua.a $(CMODDIR)/torch/core.so $(CMODDIR)/dl/mpi.so
 	rm -rf $(DESTDIR)$(PREFIX)/include/dlua
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/dlua
 	cd lua && for d in */; do rm -rf "$(LUADIR)/$$d"; done
@@ -261,5 +279,5 @@ uninstall:
 clean:
 	rm -rf build build-* dlua
 
--include $(CORE_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(EXE_OBJ:.o=.d) $(IMG_OBJ:.o=.d) \
+-include $(CORE_OBJ:.o=.d) $(LUA_OBJ:.o=.d) $(MPI_OBJ:.o=.d) $(EXE_OBJ:.o=.d) $(IMG_OBJ:.o=.d) \
   $(CAPI_OBJ:.o=.d)

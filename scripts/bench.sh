@@ -133,6 +133,10 @@ $($PY scripts/bench_models.py $m $t)"
   # Deployment (issue 15): batch-1 latency and int8 throughput of the Fashion-MNIST models.
   BUILD=$B sh scripts/bench_infer.sh
   echo
+  # dl.distributed (issue 16): allreduce bandwidth beside raw MPI, 2 ranks x 1 thread
+  # against 1 rank x 2 threads on the MLP and the CNN.
+  BUILD=$B sh scripts/bench_distributed.sh
+  echo
   s_d=$( { /usr/bin/time -f %e sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do $B/dlua -e '' ; done" ; } 2>&1 | tail -1)
   printf "Start-up, 10 runs: \`dlua -e ''\` %s s" "${s_d}"
   if [ $have_torch = yes ]; then

@@ -2,6 +2,7 @@
    lua.c; in addition the torch bindings are linked in (package.preload["torch.core"]), the
    project's Lua files are found next to the executable, and `torch` is loaded as a global
    before any option or script runs, as Torch7's `th` did. */
+#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ static void print_usage(const char *badoption) {
           "  -v        show version information\n"
           "  -E        ignore environment variables\n"
           "  -W        turn warnings on\n"
+          "  --np N    run the script on N processes under Open MPI's mpirun\n"
+          "            (dl.distributed; must come first)\n"
           "  --help    show this message\n"
           "  --        stop handling options\n"
           "  -         stop handling options and execute stdin\n"
@@ -336,27 +339,52 @@ static void exedir(const char *argv0, char *dir, size_t n) {
     snprintf(dir, n, ".");
 }
 
+/* Pops the string on top and puts it, with a ';', in front of package[field]. */
+static void prepend(lua_State *L, const char *field) {
+  lua_getglobal(L, "package");
+  lua_getfield(L, -1, field);
+  lua_pushfstring(L, "%s;%s", lua_tostring(L, -3), lua_tostring(L, -1));
+  lua_setfield(L, -3, field);
+  lua_pop(L, 3);
+}
+
+/* The first of the folders <exe dir><candidate> (a NULL-ended list) that holds file, into
+   out (n bytes) without "/.." parts; 0 when none does. */
+static int findbeside(const char *argv0, const char *const *candidates, const char *file,
+                      char *out, size_t n) {
+  char dir[PATH_MAX], probe[PATH_MAX + 64];
+  exedir(argv0, dir, sizeof dir);
+  for (size_t i = 0; candidates[i]; i++) {
+    snprintf(probe, sizeof probe, "%s%s/%s", dir, candidates[i], file);
+    if (!isfile(probe)) continue;
+    snprintf(probe, sizeof probe, "%s%s", dir, candidates[i]);
+    if (!realpath(probe, out)) snprintf(out, n, "%s", probe);
+    return 1;
+  }
+  return 0;
+}
+
 /* Puts the first folder holding torch/init.lua among <exe>/lua, <exe>/../lua and
    <exe>/../share/lua/5.4 in front of package.path, so the files of the tree the
    executable was built in win over any installed copy. Installed under a prefix on Lua's
    default path, none is found and the default path serves. */
 static void setpath(lua_State *L, const char *argv0) {
-  static const char *const candidates[] = {"/lua", "/../lua", "/../share/lua/5.4"};
-  char dir[PATH_MAX], probe[PATH_MAX + 64];
-  exedir(argv0, dir, sizeof dir);
-  for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
-    snprintf(probe, sizeof probe, "%s%s/torch/init.lua", dir, candidates[i]);
-    if (!isfile(probe)) continue;
-    char found[PATH_MAX];
-    snprintf(probe, sizeof probe, "%s%s", dir, candidates[i]);
-    const char *d = realpath(probe, found) ? found : probe; /* without the "/.." */
-    lua_getglobal(L, "package");
-    lua_getfield(L, -1, "path");
-    lua_pushfstring(L, "%s/?.lua;%s/?/init.lua;%s", d, d, lua_tostring(L, -1));
-    lua_setfield(L, -3, "path");
-    lua_pop(L, 2);
-    return;
-  }
+  static const char *const candidates[] = {"/lua", "/../lua", "/../share/lua/5.4", NULL};
+  char d[PATH_MAX + 64];
+  if (!findbeside(argv0, candidates, "torch/init.lua", d, sizeof d)) return;
+  lua_pushfstring(L, "%s/?.lua;%s/?/init.lua", d, d);
+  prepend(L, "path");
+}
+
+/* Puts the folder of the C modules built or installed with this executable (dl/mpi.so,
+   loaded by dl.distributed) in front of package.cpath: <exe>/lua in a build folder,
+   <exe>/build/lua for ./dlua in the source tree, <exe>/../lib/lua/5.4 under a prefix. */
+static void setcpath(lua_State *L, const char *argv0) {
+  static const char *const candidates[] = {"/lua", "/build/lua", "/../lib/lua/5.4", NULL};
+  char d[PATH_MAX + 64];
+  if (!findbeside(argv0, candidates, "dl/mpi.so", d, sizeof d)) return;
+  lua_pushfstring(L, "%s/?.so", d);
+  prepend(L, "cpath");
 }
 
 static void preload_torch(lua_State *L) {
@@ -379,6 +407,54 @@ static int load_torch(lua_State *L) {
     status = dlua_docall(L, 1, 0);
   }
   return dlua_report(L, status);
+}
+
+/* ---- dlua --np N script args: N ranks on this host under mpirun ---- */
+
+/* Runs `mpirun -np N <this executable> args...` with what a container needs: root may
+   run it, more ranks than cores are allowed (--oversubscribe), threads are not pinned to
+   one core each (--bind-to none), and one host needs no ssh (mpirun forks locally). A
+   sanitizer's LD_PRELOAD is kept for the ranks but not given to mpirun itself. Returns
+   only when mpirun cannot be started. */
+static int launch(int argc, char **argv) {
+  char *end = NULL;
+  long n = argc > 2 ? strtol(argv[2], &end, 10) : 0;
+  if (argc < 4 || !end || *end != '\0' || n < 1 || n > 4096) {
+    dlua_message(dlua_progname, "usage: dlua --np N script.lua [args] (N from 1 to 4096)");
+    return EXIT_FAILURE;
+  }
+  char exe[PATH_MAX];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len <= 0) return dlua_message(dlua_progname, "--np: cannot find this executable"), EXIT_FAILURE;
+  exe[len] = '\0';
+  char **av = calloc((size_t)argc + 16, sizeof *av);
+  if (!av) return EXIT_FAILURE;
+  int k = 0;
+  av[k++] = "mpirun";
+  if (geteuid() == 0) av[k++] = "--allow-run-as-root";
+  av[k++] = "--oversubscribe";
+  av[k++] = "--bind-to";
+  av[k++] = "none";
+  const char *pre = getenv("LD_PRELOAD");
+  char *preload = pre && *pre ? malloc(strlen(pre) + 16) : NULL;
+  if (preload) {
+    sprintf(preload, "LD_PRELOAD=%s", pre);
+    av[k++] = "-x";
+    av[k++] = preload;
+    unsetenv("LD_PRELOAD");
+  }
+  av[k++] = "-np";
+  av[k++] = argv[2];
+  av[k++] = exe;
+  for (int i = 3; i < argc; i++) av[k++] = argv[i];
+  av[k] = NULL;
+  execvp("mpirun", av);
+  fprintf(stderr, "%s: --np needs Open MPI's mpirun, which could not be run (%s); install "
+          "Open MPI (Debian: apt-get install openmpi-bin libopenmpi-dev, or make deps)\n",
+          dlua_progname, strerror(errno));
+  free(av);
+  free(preload);
+  return EXIT_FAILURE;
 }
 
 /* ---- main ---- */
@@ -407,6 +483,7 @@ static int pmain(lua_State *L) {
   luaL_openlibs(L);
   preload_torch(L);
   setpath(L, argv[0]);
+  setcpath(L, argv[0]);
   createargtable(L, argv, argc, script);
   lua_gc(L, LUA_GCRESTART);
   lua_gc(L, LUA_GCGEN, 0, 0);
@@ -433,6 +510,7 @@ int main(int argc, char **argv) {
     const char *base = strrchr(argv[0], '/');
     dlua_progname = base ? base + 1 : argv[0];
   }
+  if (argc > 1 && strcmp(argv[1], "--np") == 0) return launch(argc, argv);
   lua_State *L = luaL_newstate();
   if (L == NULL) {
     dlua_message(argv[0], "cannot create state: not enough memory");

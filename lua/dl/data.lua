@@ -172,20 +172,28 @@ end
 -- and filled in, so that a loop over epochs allocates no new batch tensors (buffers that
 -- live a whole epoch become old in the generational collector, and pile up until a
 -- major collection).
-function dl.batches(X, y, batchSize, options)
-  options = options or {}
+-- The row order of one epoch of dl.batches (shuffled unless options.shuffle is false) and
+-- the batch tensors it fills (options.buffers' when given). dl.distributed.batches too.
+function dl._batchorder(X, y, options)
   local n = X:size(1)
-  if batchSize < 1 then error(('batches: batch size %d must be positive'):format(batchSize), 2) end
   local order
   if options.shuffle ~= false then
     order = dl.permutation(n, options.rand or dl.Rand(options.seed or 0))
   else
     order = torch.range(1, n):long()
   end
-  local nb = (n + batchSize - 1) // batchSize
   local buf = options.buffers
   local xb, yb = buf and buf.x or X.new(), buf and buf.y or y.new()
   if buf then buf.x, buf.y = xb, yb end
+  return order, xb, yb
+end
+
+function dl.batches(X, y, batchSize, options)
+  options = options or {}
+  local n = X:size(1)
+  if batchSize < 1 then error(('batches: batch size %d must be positive'):format(batchSize), 2) end
+  local order, xb, yb = dl._batchorder(X, y, options)
+  local nb = (n + batchSize - 1) // batchSize
   local b = 0
   return function()
     b = b + 1

@@ -29,6 +29,16 @@ function dl.evaluate(model, criterion, X, y, batchSize)
   return loss / n, is_classification(y) and correct / n or nil
 end
 
+-- dl.evaluate over the ranks: each evaluates its part of X, and the sums are reduced.
+local function dist_evaluate(dist, model, criterion, X, y)
+  local Xs, ys = dist.shard(X, y)
+  local loss, acc = 0, 0
+  if Xs then loss, acc = dl.evaluate(model, criterion, Xs, ys) end
+  local len = Xs and Xs:size(1) or 0
+  local sums = dist.allreduce(torch.DoubleTensor({loss * len, (acc or 0) * len, len}))
+  return sums[1] / sums[3], is_classification(y) and sums[2] / sums[3] or nil
+end
+
 local function add(history, key, value)
   if value == nil then return end
   history[key] = history[key] or {}
@@ -46,7 +56,7 @@ local function save_checkpoint(dir, epoch, model, run)
     epoch = epoch, model = model:clone():clearState(), config = run.config, state = run.state,
     -- as a string: .t7 numbers are doubles, and the generator needs all 64 bits
     rng = torch.getRNGState(), rand = ('%d'):format(run.rand.s), history = run.history,
-    baseLearningRate = run.baseLR, ema = run.ema and run.ema:state(),
+    baseLearningRate = run.baseLR, ema = run.ema and run.ema:state(), ranks = run.ranks,
   }
   torch.save(checkpoint_path(dir, epoch), ck)
   torch.save(dir .. '/last.t7', ck)
@@ -104,8 +114,21 @@ end
 --   classes, a list of names, labels its confusion matrix),
 --   plot (draw the loss curve at the end; default when out is a terminal).
 --   (lua/dl/monitor.lua holds these four; docs/dl_monitor.md.)
+--   distributed (true or dl.distributed.DataParallel's options: train on every rank of
+--   an MPI job, batchSize rows each; docs/distributed.md).
 function dl.fit(model, criterion, optimizer, X, y, options)
   options = options or {}
+  local dist, rank, ranks = nil, 0, 1
+  if options.distributed then
+    dist = require 'dl.distributed'
+    rank, ranks = dist.init()
+    if rank ~= 0 then -- figures, logs, reports and checkpoints come from rank 0 only
+      local o = {}
+      for k, v in pairs(options) do o[k] = v end
+      o.verbose, o.checkpoint, o.logdir, o.report, o.profile, o.plot = false, nil, nil, nil, nil, false
+      options = o
+    end
+  end
   if X:size(1) ~= y:size(1) then
     error(('fit: %d rows of inputs but %d targets'):format(X:size(1), y:size(1)), 2)
   end
@@ -134,6 +157,9 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   if options.resume then
     local ok, ck = pcall(torch.load, options.resume)
     if not ok then error(('fit: cannot resume from %s: %s'):format(options.resume, ck), 2) end
+    if (ck.ranks or 1) ~= ranks then
+      error(('fit: the checkpoint was written by %d ranks, this run has %d'):format(ck.ranks or 1, ranks), 2)
+    end
     restore_model(model, ck.model)
     restore_table(config, ck.config)
     restore_table(state, ck.state)
@@ -143,7 +169,9 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     baseLR = ck.baseLearningRate or config.learningRate
     ck_ema = ck.ema
   end
-  local params, grads = model:getParameters()
+  local ddp = dist and dist.DataParallel(model, type(options.distributed) == 'table' and options.distributed or nil)
+  local params, grads
+  if ddp then params, grads = ddp.params, ddp.grads else params, grads = model:getParameters() end
   local ema = decay and dl.EMA(params, decay) or nil
   if ema and options.resume then
     if not ck_ema then error('fit: the checkpoint has no weight average to resume (it was saved without ema)', 2) end
@@ -160,12 +188,16 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   end
   local stop = options.earlyStopping
   local best, waited = math.huge, 0
-  local xb, yb
+  local xb, yb, weight
   local function feval()
     grads:zero()
     local out = model:forward(xb)
     local loss = criterion:forward(out, yb)
-    model:backward(xb, criterion:backward(out, yb))
+    if ddp then
+      ddp:backward(xb, criterion:backward(out, yb), weight)
+    else
+      model:backward(xb, criterion:backward(out, yb))
+    end
     return loss, grads
   end
   local first = (history.epoch and #history.epoch or 0) + 1
@@ -176,13 +208,18 @@ function dl.fit(model, criterion, optimizer, X, y, options)
   for epoch = first, epochs do
     if options.verbose ~= false then (options.out or io.stdout):write(('Epoch %d/%d\n'):format(epoch, epochs)) end
     model:training()
-    local nb = (X:size(1) + batchSize - 1) // batchSize
+    local nb = (X:size(1) + batchSize * ranks - 1) // (batchSize * ranks)
     local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out, samples = X:size(1)}) or nil
     local seen, total_loss, correct = 0, 0, 0
-    local batches, bstate, bfirst = dl.batches(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform, buffers = buffers})
+    local batcher = dist and dist.batches or dl.batches
+    local batches, bstate, bfirst = batcher(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform, buffers = buffers})
     if mon then batches = mon:batches(batches); mon:epochStart(epoch) end
     for bx, by, b in batches, bstate, bfirst do
       xb, yb = bx, by
+      if dist then -- this rank's share of the global batch (dist.batches' weight)
+        local global = batchSize * ranks
+        weight = bx:size(1) * ranks / math.min(global, X:size(1) - (b - 1) * global)
+      end
       if schedule then
         config.learningRate = baseLR * schedule((epoch - 1) * nb + b - 1, epochs * nb, nb)
       end
@@ -202,6 +239,11 @@ function dl.fit(model, criterion, optimizer, X, y, options)
       if bar then bar:update(b, figures) end
     end
     if mon then mon:epochEnd(epoch) end
+    if ddp then -- the global figures: sums over the ranks
+      local sums = dist.allreduce(torch.DoubleTensor({total_loss, correct, seen}))
+      total_loss, correct, seen = sums[1], sums[2], sums[3]
+      ddp:syncBuffers()
+    end
     add(history, 'epoch', epoch)
     add(history, 'loss', total_loss / seen)
     if is_classification(y) then add(history, 'accuracy', correct / seen) end
@@ -209,7 +251,8 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     if is_classification(y) then figures[2] = {'accuracy', correct / seen} end
     if Xv then
       if ema then ema:swap() end
-      local vl, va = dl.evaluate(model, criterion, Xv, yv)
+      local vl, va
+      if ddp then vl, va = dist_evaluate(dist, model, criterion, Xv, yv) else vl, va = dl.evaluate(model, criterion, Xv, yv) end
       if ema then ema:swap() end
       add(history, 'val_loss', vl)
       add(history, 'val_accuracy', va)
@@ -221,7 +264,8 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     local ck = options.checkpoint
     if ck and epoch % (ck.every or 1) == 0 then
       save_checkpoint(ck.dir or 'checkpoints', epoch, model,
-        {config = config, state = state, rand = rand, history = history, baseLR = baseLR, ema = ema})
+        {config = config, state = state, rand = rand, history = history, baseLR = baseLR, ema = ema,
+         ranks = dist and ranks or nil})
     end
     if options.onEpoch and options.onEpoch(epoch, history) == false then break end
     if stop then
