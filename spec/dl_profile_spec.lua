@@ -300,6 +300,25 @@ describe('dl.fit{profile = true}', function()
     assert.truthy(text:find('Profile: 6 steps', 1, true))
     for _, m in ipairs(model:listModules()) do assert.is_nil(rawget(m, 'updateOutput')) end
   end)
+
+  it('takes its wrappers off the model when training stops with an error', function()
+    local X = torch.randn(64, 6)
+    local y = torch.LongTensor(64):fill(1)
+    y[40] = 3 -- a class the 2-way output does not have: the second batch fails
+    local model = nn.Sequential():add(nn.Linear(6, 8)):add(nn.ReLU()):add(nn.Linear(8, 2))
+    local first = model.modules[1].gradInput
+    local ok, err = pcall(dl.fit, model, nn.CrossEntropyCriterion(), optim.sgd, X, y,
+      {epochs = 1, batchSize = 32, profile = true, shuffle = false, verbose = false, plot = false,
+       out = {write = function() end, flush = function() end}})
+    assert.is_false(ok)
+    assert.truthy(tostring(err):find('ClassNLLCriterion', 1, true) or tostring(err):find('target', 1, true), err)
+    for _, m in ipairs(model:listModules()) do
+      for _, name in ipairs{'updateOutput', 'updateGradInput', 'accGradParameters', 'backward', 'forward'} do
+        assert.is_nil(rawget(m, name), name)
+      end
+    end
+    assert.are.equal(first, model.modules[1].gradInput) -- fit's skipped input gradient is back
+  end)
 end)
 
 describe('nn.Profile', function()

@@ -242,4 +242,25 @@ describe('dl.fit{logdir = ...}', function()
     end
     os.execute(('rm -rf %q'):format(dir:match('^(.*)/run$')))
   end)
+
+  it('continues the step numbers when a run resumes from a checkpoint', function()
+    torch.manualSeed(7)
+    local X = torch.randn(64, 3)
+    local y = X:select(2, 2):gt(0):long() + 1
+    local model = nn.Sequential():add(nn.Linear(3, 2))
+    local root = tmpdir()
+    local o = {epochs = 2, batchSize = 16, verbose = false, plot = false, logdir = root .. '/a',
+               checkpoint = {dir = root .. '/ck'}}
+    dl.fit(model, nn.CrossEntropyCriterion(), optim.adam, X, y, o)
+    o.epochs, o.logdir, o.resume = 3, root .. '/b', root .. '/ck/last.t7'
+    dl.fit(model, nn.CrossEntropyCriterion(), optim.adam, X, y, o)
+    local p = io.popen('ls ' .. root .. '/b')
+    local name = p:read('l')
+    p:close()
+    local tags = read_events(root .. '/b/' .. name)
+    -- the third epoch's 4 steps, numbered after the first two epochs' 8
+    assert.are.same({9, 10, 11, 12}, {table.unpack(tags['train/loss'])})
+    assert.are.same({3}, {table.unpack(tags['epoch/loss'])})
+    os.execute(('rm -rf %q'):format(root))
+  end)
 end)

@@ -84,8 +84,11 @@ function Monitor:batches(f)
   end
 end
 
-function Monitor:epochStart(epoch)
+-- epochStart(epoch, steps): steps, the optimizer steps of the epochs before (a resumed
+-- run's included), numbers the TensorBoard steps, so a resumed run continues its curves.
+function Monitor:epochStart(epoch, steps)
   self.epochStarted = now()
+  if steps then self.step_count = steps end
   if self.profiler then
     self.profiler:attach(self.model, self.criterion)
     self.mark = now()
@@ -115,6 +118,13 @@ end
 function Monitor:epochEnd(epoch)
   if self.profiler then self.profiler:detach() end
   self.epochTimes[#self.epochTimes + 1] = now() - self.epochStarted
+end
+
+-- abort(): after an error mid-run: the model without the profiler's wrappers, the event
+-- file closed with what it holds.
+function Monitor:abort()
+  if self.profiler and self.profiler.attached then self.profiler:detach() end
+  if self.writer then self.writer:close() end
 end
 
 local function last(list) return list and list[#list] end

@@ -205,87 +205,96 @@ function dl.fit(model, criterion, optimizer, X, y, options)
     {X = X, y = y, Xv = Xv, yv = yv, classification = is_classification(y)})
   if mon then optimizer = mon:optimizer(optimizer) end
   local buffers = {} -- the batch tensors, reused from epoch to epoch
-  for epoch = first, epochs do
-    if options.verbose ~= false then (options.out or io.stdout):write(('Epoch %d/%d\n'):format(epoch, epochs)) end
-    model:training()
-    local nb = (X:size(1) + batchSize * ranks - 1) // (batchSize * ranks)
-    local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out, samples = X:size(1)}) or nil
-    local seen, total_loss, correct = 0, 0, 0
-    local batcher = dist and dist.batches or dl.batches
-    local batches, bstate, bfirst = batcher(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform, buffers = buffers})
-    if mon then batches = mon:batches(batches); mon:epochStart(epoch) end
-    for bx, by, b in batches, bstate, bfirst do
-      xb, yb = bx, by
-      if dist then -- this rank's share of the global batch (dist.batches' weight)
-        local global = batchSize * ranks
-        weight = bx:size(1) * ranks / math.min(global, X:size(1) - (b - 1) * global)
+  local function train_epochs()
+    for epoch = first, epochs do
+      if options.verbose ~= false then (options.out or io.stdout):write(('Epoch %d/%d\n'):format(epoch, epochs)) end
+      model:training()
+      local nb = (X:size(1) + batchSize * ranks - 1) // (batchSize * ranks)
+      local bar = options.verbose ~= false and dl.Progress(nb, {out = options.out, samples = X:size(1)}) or nil
+      local seen, total_loss, correct = 0, 0, 0
+      local batcher = dist and dist.batches or dl.batches
+      local batches, bstate, bfirst = batcher(X, y, batchSize, {shuffle = options.shuffle, rand = rand, transform = options.transform, buffers = buffers})
+      if mon then batches = mon:batches(batches); mon:epochStart(epoch, (epoch - 1) * nb) end
+      for bx, by, b in batches, bstate, bfirst do
+        xb, yb = bx, by
+        if dist then -- this rank's share of the global batch (dist.batches' weight)
+          local global = batchSize * ranks
+          weight = bx:size(1) * ranks / math.min(global, X:size(1) - (b - 1) * global)
+        end
+        if schedule then
+          config.learningRate = baseLR * schedule((epoch - 1) * nb + b - 1, epochs * nb, nb)
+        end
+        local _, fx = optimizer(feval, params, config, state)
+        if ema then ema:update() end
+        local len = bx:size(1)
+        seen = seen + len
+        total_loss = total_loss + fx[1] * len
+        local figures = {{'loss', total_loss / seen}}
+        local batch_correct
+        if is_classification(y) then
+          batch_correct = count_correct(model.output, by)
+          correct = correct + batch_correct
+          figures[2] = {'accuracy', correct / seen}
+        end
+        if mon then mon:step(len, fx[1], batch_correct, config.learningRate) end
+        if bar then bar:update(b, figures) end
       end
-      if schedule then
-        config.learningRate = baseLR * schedule((epoch - 1) * nb + b - 1, epochs * nb, nb)
+      if mon then mon:epochEnd(epoch) end
+      if ddp then -- the global figures: sums over the ranks
+        local sums = dist.allreduce(torch.DoubleTensor({total_loss, correct, seen}))
+        total_loss, correct, seen = sums[1], sums[2], sums[3]
+        ddp:syncBuffers()
       end
-      local _, fx = optimizer(feval, params, config, state)
-      if ema then ema:update() end
-      local len = bx:size(1)
-      seen = seen + len
-      total_loss = total_loss + fx[1] * len
+      add(history, 'epoch', epoch)
+      add(history, 'loss', total_loss / seen)
+      if is_classification(y) then add(history, 'accuracy', correct / seen) end
       local figures = {{'loss', total_loss / seen}}
-      local batch_correct
-      if is_classification(y) then
-        batch_correct = count_correct(model.output, by)
-        correct = correct + batch_correct
-        figures[2] = {'accuracy', correct / seen}
+      if is_classification(y) then figures[2] = {'accuracy', correct / seen} end
+      if Xv then
+        if ema then ema:swap() end
+        local vl, va
+        if ddp then vl, va = dist_evaluate(dist, model, criterion, Xv, yv) else vl, va = dl.evaluate(model, criterion, Xv, yv) end
+        if ema then ema:swap() end
+        add(history, 'val_loss', vl)
+        add(history, 'val_accuracy', va)
+        figures[#figures + 1] = {'val_loss', vl}
+        if va then figures[#figures + 1] = {'val_accuracy', va} end
       end
-      if mon then mon:step(len, fx[1], batch_correct, config.learningRate) end
-      if bar then bar:update(b, figures) end
-    end
-    if mon then mon:epochEnd(epoch) end
-    if ddp then -- the global figures: sums over the ranks
-      local sums = dist.allreduce(torch.DoubleTensor({total_loss, correct, seen}))
-      total_loss, correct, seen = sums[1], sums[2], sums[3]
-      ddp:syncBuffers()
-    end
-    add(history, 'epoch', epoch)
-    add(history, 'loss', total_loss / seen)
-    if is_classification(y) then add(history, 'accuracy', correct / seen) end
-    local figures = {{'loss', total_loss / seen}}
-    if is_classification(y) then figures[2] = {'accuracy', correct / seen} end
-    if Xv then
-      if ema then ema:swap() end
-      local vl, va
-      if ddp then vl, va = dist_evaluate(dist, model, criterion, Xv, yv) else vl, va = dl.evaluate(model, criterion, Xv, yv) end
-      if ema then ema:swap() end
-      add(history, 'val_loss', vl)
-      add(history, 'val_accuracy', va)
-      figures[#figures + 1] = {'val_loss', vl}
-      if va then figures[#figures + 1] = {'val_accuracy', va} end
-    end
-    if bar then bar:finish(figures) end
-    if mon then mon:logEpoch(epoch, history, config.learningRate) end
-    local ck = options.checkpoint
-    if ck and epoch % (ck.every or 1) == 0 then
-      save_checkpoint(ck.dir or 'checkpoints', epoch, model,
-        {config = config, state = state, rand = rand, history = history, baseLR = baseLR, ema = ema,
-         ranks = dist and ranks or nil})
-    end
-    if options.onEpoch and options.onEpoch(epoch, history) == false then break end
-    if stop then
-      local monitor = stop.monitor or (Xv and 'val_loss' or 'loss')
-      local value = history[monitor][#history[monitor]]
-      if monitor:find('accuracy') then value = -value end
-      if value < best - (stop.minDelta or 0) then
-        best, waited = value, 0
-      else
-        waited = waited + 1
-        if waited >= (stop.patience or 3) then
-          if options.verbose ~= false then
-            (options.out or io.stdout):write(('Early stopping: %s did not improve for %d epochs\n'):format(monitor, waited))
+      if bar then bar:finish(figures) end
+      if mon then mon:logEpoch(epoch, history, config.learningRate) end
+      local ck = options.checkpoint
+      if ck and epoch % (ck.every or 1) == 0 then
+        save_checkpoint(ck.dir or 'checkpoints', epoch, model,
+          {config = config, state = state, rand = rand, history = history, baseLR = baseLR, ema = ema,
+           ranks = dist and ranks or nil})
+      end
+      if options.onEpoch and options.onEpoch(epoch, history) == false then break end
+      if stop then
+        local monitor = stop.monitor or (Xv and 'val_loss' or 'loss')
+        local value = history[monitor][#history[monitor]]
+        if monitor:find('accuracy') then value = -value end
+        if value < best - (stop.minDelta or 0) then
+          best, waited = value, 0
+        else
+          waited = waited + 1
+          if waited >= (stop.patience or 3) then
+            if options.verbose ~= false then
+              (options.out or io.stdout):write(('Early stopping: %s did not improve for %d epochs\n'):format(monitor, waited))
+            end
+            break
           end
-          break
         end
       end
     end
   end
+  -- an error mid-run (a bad batch, a NaN check of the script's) leaves the model as it was
+  -- given: the first layer's gradInput back, the profiler's wrappers off, the logs closed
+  local ok, err = pcall(train_epochs)
   if layer1_gi then layer1.gradInput = layer1_gi end
+  if not ok then
+    if mon then mon:abort() end
+    error(err, 0)
+  end
   if schedule then config.learningRate = baseLR end
   if ema then ema:apply() end
   local profile = mon and mon:finish(history, {
