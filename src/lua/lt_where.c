@@ -16,7 +16,7 @@
 static const char libroot_key = 0;
 static const char *const packages[] = {"torch/", "nn/", "nngraph/", "graph/", "dl/",
                                        "optim/", "paths/", "sys/", "xlua/", "dlua/",
-                                       "image/"};
+                                       "image/", "nnx/", "csvigo/"};
 
 /* torch._setlibroot(source): source is torch/init.lua's chunk name, "@<root>torch/init.lua". */
 static int set_libroot(lua_State *L) {
