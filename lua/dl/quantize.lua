@@ -12,8 +12,20 @@ local function fail(fmt, ...)
    torch._error('dl.quantize: ' .. string.format(fmt, ...))
 end
 
-local function isconv(m) return nn.QuantizedSpatialConvolution.accepts[torch.type(m)] end
-local function islinear(m) return torch.type(m) == 'nn.Linear' end
+-- The modules dl.quantize replaces, by class: make(module, opts) gives the int8 one;
+-- static ones are replaced only in static mode and have their input range calibrated
+-- (the others quantize their activations at run time in either mode: the recurrent and
+-- attention modules, whose inputs to the recurrent GEMM are states that change every step).
+local quantizers = {['nn.Linear'] = {make = nn.QuantizedLinear, calibrated = true}}
+for name in pairs(nn.QuantizedSpatialConvolution.accepts) do
+   quantizers[name] = {make = nn.QuantizedSpatialConvolution, calibrated = true, static = true}
+end
+for name, cls in pairs(nn.QuantizedModule.dynamicOnly or {}) do quantizers[name] = {make = cls} end
+
+local function quantizer(m, mode)
+   local qz = quantizers[torch.type(m)]
+   if qz and (mode == 'static' or not qz.static) then return qz end
+end
 
 -- The batches of the calibration option as a list of tensors.
 local function batches(calibration)
@@ -46,16 +58,27 @@ local function calibrate(model, targets, list)
    return ranges
 end
 
--- Replaces, in every container of the tree, the modules that map gives a new one for.
+-- Replaces, everywhere in the tree, the modules that map gives a new one for: in every
+-- field of a module that holds one (modules, module, GPT's head and blocks, a layer's attn)
+-- or a list of them, and in nngraph's nodes.
 local function substitute(m, map, seen)
    if seen[m] then return end
    seen[m] = true
-   if m.modules then
-      for i, child in ipairs(m.modules) do
-         if map[child] then m.modules[i] = map[child] else substitute(child, map, seen) end
+   local function visit(t)
+      for k, v in pairs(t) do
+         if type(v) == 'table' and not torch.isTensor(v) then
+            if map[v] then
+               t[k] = map[v]
+            elseif torch.isTypeOf(v, 'nn.Module') then
+               substitute(v, map, seen)
+            elseif getmetatable(v) == nil and not seen[v] then -- a plain list of modules
+               seen[v] = true
+               visit(v)
+            end
+         end
       end
    end
-   if m.module and map[m.module] then m.module = map[m.module] end
+   visit(m)
    for _, node in ipairs(m.forwardnodes or {}) do -- nngraph
       local d = node.data
       if d and d.module and map[d.module] then d.module = map[d.module] end
@@ -98,19 +121,24 @@ function dl.quantize(model, opts)
    q:evaluate()
    local targets, seen = {}, {}
    for _, m in ipairs(q:listModules()) do
-      if not seen[m] and (islinear(m) or (mode == 'static' and isconv(m))) then
+      if not seen[m] and quantizer(m, mode) then
          seen[m] = true
          targets[#targets + 1] = m
       end
    end
-   local ranges = mode == 'static' and calibrate(q, targets, batches(opts.calibration)) or {}
+   local calibrated = {}
+   for _, m in ipairs(targets) do
+      if quantizer(m, mode).calibrated then calibrated[#calibrated + 1] = m end
+   end
+   local ranges = mode == 'static' and calibrate(q, calibrated, batches(opts.calibration)) or {}
    local map = {}
    for _, m in ipairs(targets) do
-      local o = {mode = mode, range = ranges[m]}
-      if mode == 'static' and ranges[m][1] > ranges[m][2] then
+      local qz = quantizer(m, mode)
+      local o = {mode = qz.calibrated and mode or 'dynamic', range = ranges[m]}
+      if o.mode == 'static' and ranges[m][1] > ranges[m][2] then
          fail('%s was never run on the calibration batches', torch.type(m))
       end
-      map[m] = islinear(m) and nn.QuantizedLinear(m, o) or nn.QuantizedSpatialConvolution(m, o)
+      map[m] = qz.make(m, o)
    end
    if map[q] then return map[q] end -- the model is one Linear or convolution
    substitute(q, map, {})

@@ -11,6 +11,11 @@ local K = torch._nn
 
 local Q, parent = torch.class('nn.QuantizedModule', 'nn.Module')
 
+-- The float classes dl.quantize replaces in either mode, quantizing their activations at
+-- run time: class name -> make(module, opts) giving the int8 module. Each such quantized
+-- class registers itself here (nn.QuantizedLinear and the convolution are dl.quantize's own).
+Q.dynamicOnly = {}
+
 -- The activation scale and zero point that map [min(0, lo), max(0, hi)] onto [0, 255]
 -- (0.0 exactly representable, as the padding of a convolution needs).
 function nn.QuantizedModule.range(lo, hi)
