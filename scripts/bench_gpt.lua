@@ -3,8 +3,8 @@
 -- the decay mask, clip 1): training tokens/s (batch x block per step), and generation
 -- tokens/s with the key/value cache (--generate: batch 1, a block of new tokens from a
 -- one-token prompt). Random tokens (throughput only). scripts/bench_gpt.py is the same in
--- PyTorch; scripts/bench_gpt.sh runs both.
---   dlua scripts/bench_gpt.lua [--threads 1] [--steps 20] [--generate]
+-- PyTorch; scripts/bench_gpt.sh runs both. --int8 generates with dl.quantize's model.
+--   dlua scripts/bench_gpt.lua [--threads 1] [--steps 20] [--generate [--int8]]
 require 'torch'
 require 'nn'
 require 'nn.attention'
@@ -16,6 +16,7 @@ cmd:option('--threads', 1, 'threads')
 cmd:option('--steps', 20, 'timed training steps (or generated sequences)')
 cmd:option('--warmup', 3, 'untimed steps first')
 cmd:option('--generate', false, 'time generation with the cache instead of training')
+cmd:option('--int8', false, 'generate with the int8 model dl.quantize makes')
 local opt = cmd:parse(arg or {})
 torch.setnumthreads(opt.threads)
 torch.setdefaulttensortype('torch.FloatTensor')
@@ -39,6 +40,7 @@ end
 
 if opt.generate then
    model:evaluate()
+   if opt.int8 then model = dl.quantize(model) end
    local prompt = torch.LongTensor({1})
    for _ = 1, opt.warmup do model:generate(prompt, T - 1) end
    local timer = torch.Timer()

@@ -40,7 +40,9 @@ end
 function GPT:type(tname, tensorCache)
    if not tname then return self._type end
    parent.type(self, tname, tensorCache)
-   self.head.weight, self.head.gradWeight = self.tok.weight, self.tok.gradWeight
+   if torch.type(self.head) == 'nn.Linear' then -- not once dl.quantize made it int8
+      self.head.weight, self.head.gradWeight = self.tok.weight, self.tok.gradWeight
+   end
    return self
 end
 

@@ -115,10 +115,22 @@ local function rows(x) -- B x L x C as (B*L) x C
    return x:view(x:size(1) * x:size(2), x:size(3))
 end
 
+-- The three projections, each through one of these (nn.QuantizedMultiHeadAttention
+-- replaces them with its int8 ones); each fills out and returns it.
 function MHA:_proj(out, x, i) -- projection i (1 q, 2 k, 3 v) of x (B*L x C)
    local C = self.embedDim
    K.linear_forward(out, x, self.inWeight:narrow(1, (i - 1) * C + 1, C),
                     self.inBias and self.inBias:narrow(1, (i - 1) * C + 1, C))
+   return out
+end
+
+function MHA:_inproj(out, x) -- q, k and v of x (B*L x C) side by side: B*L x 3C
+   K.linear_forward(out, x, self.inWeight, self.inBias)
+   return out
+end
+
+function MHA:_outproj(out, ctx) -- the heads' output ctx (B*T x C) projected
+   K.linear_forward(out, ctx, self.weight, self.bias)
    return out
 end
 
@@ -131,8 +143,7 @@ function MHA:updateOutput(input)
    if k == nil then
       local x = rows(q)
       self._x = x
-      K.linear_forward(self._qkv, x, self.inWeight, self.inBias)
-      local qkv = self._qkv:view(B, T, 3, H, D)
+      local qkv = self:_inproj(self._qkv, x):view(B, T, 3, H, D)
       Q = qkv:select(3, 1):transpose(2, 3)
       Kh = qkv:select(3, 2):transpose(2, 3)
       V = qkv:select(3, 3):transpose(2, 3)
@@ -162,8 +173,7 @@ function MHA:updateOutput(input)
    self.attnWeights = self.needWeights and self._probs or nil
    local ctx = self._ctx2:view(B * T, C)
    self._out = self._out or q.new()
-   K.linear_forward(self._out, ctx, self.weight, self.bias)
-   local out = self._out:view(B, T, C)
+   local out = self:_outproj(self._out, ctx):view(B, T, C)
    if self.batchFirst then
       self.output = out
    else
@@ -286,8 +296,7 @@ function MHA:step(input)
                   B, self._cacheK:size(1))
    end
    self._sqkv = self._sqkv or x.new()
-   K.linear_forward(self._sqkv, rows(x), self.inWeight, self.inBias)
-   local qkv = self._sqkv:view(B, t, 3, H, D)
+   local qkv = self:_inproj(self._sqkv, rows(x)):view(B, t, 3, H, D)
    local q = qkv:select(3, 1):transpose(2, 3)
    local k, v = qkv:select(3, 2):transpose(2, 3), qkv:select(3, 3):transpose(2, 3)
    local ck = self:_append('_cacheK', k, len)
@@ -297,8 +306,7 @@ function MHA:step(input)
    self._sctx2, self._sout = self._sctx2 or x.new(), self._sout or x.new()
    K.attention_forward(self._sctx, self._sprobs, q, ck, cv, nil, nil, nil, self.causal)
    self._sctx2:resize(B, t, H, D):copy(self._sctx:transpose(2, 3))
-   K.linear_forward(self._sout, self._sctx2:view(B * t, C), self.weight, self.bias)
-   local out = self._sout:view(B, t, C)
+   local out = self:_outproj(self._sout, self._sctx2:view(B * t, C)):view(B, t, C)
    return self.batchFirst and out or out:transpose(1, 2)
 end
 

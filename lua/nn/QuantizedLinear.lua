@@ -20,9 +20,15 @@ function QL:_inputsPerOutput() return self.inputSize end
 
 -- The kernel checks the input (and takes a vector as a batch of one).
 function QL:updateOutput(input)
-   K.qlinear_forward(self.output, self._qbuf, input, self.qweight, self.wscale, self.wsum,
+   return self:forwardInto(self.output, input)
+end
+
+-- The layer's output for input written into out (resized; a view of those sizes, such as
+-- a narrow of a wider result, is written in place), for modules built on the layer.
+function QL:forwardInto(out, input)
+   K.qlinear_forward(out, self._qbuf, input, self.qweight, self.wscale, self.wsum,
                      self.bias, self.inputSize, self.inScale, self.inZero, self.relu)
-   return self.output
+   return out
 end
 
 function QL:__tostring__()
