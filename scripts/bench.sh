@@ -70,6 +70,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "") printf "%.2f", 
   d2=$(echo "$g2" | gemm_col dlua)
   echo "| 2 | 1024x1024x1024 (nn) | $(echo "$g2" | gemm_col openblas) | $u2 | $d2 | 2 threads / 1 thread: $(ratio "$d2" "$d1") | $(ratio "$d2" "$u2") | >= 1.8 x 1 thread |"
   echo
+  echo "The models on dlua's GEMM against OpenBLAS alone (scripts/bench_gemm_models.sh: DLUA_GEMM=openblas, then the default), best of 3 interleaved rounds:"
+  echo
+  BUILD=$B sh scripts/bench_gemm_models.sh
+  echo
   # Models: the Fashion-MNIST MLP and CNN of scripts/train_fmnist_*.lua, training (Adam
   # 1e-3, batch 64) and inference, samples/s, with each process's peak resident memory.
   if [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then

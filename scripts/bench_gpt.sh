@@ -3,7 +3,8 @@
 # (scripts/bench_gpt.py, with torch.nn.MultiheadAttention and with a hand-written attention,
 # the faster kept) at 1 and 2 threads, training tokens/s and peak RSS, the best of ROUNDS
 # interleaved rounds for each side; then generation tokens/s, dlua with its key/value cache
-# beside PyTorch re-running the model on the growing prefix (its modules have no cache).
+# beside PyTorch re-running the model on the growing prefix (its modules have no cache),
+# and dlua's int8 model (dl.quantize) generating the same way.
 # PyTorch runs at its best as in scripts/bench.sh: passive waiting, its own thread count.
 #   BUILD=build ROUNDS=3 STEPS=20 [PYTHON=/usr/bin/python3] sh scripts/bench_gpt.sh
 BUILD=${BUILD:-build}
@@ -32,12 +33,15 @@ for th in 1 2; do
   echo "| $th | train | $dl | $py | $(ratio "$dl" "$py") | $pm | $ph | $dr | $pr |"
   rm -f $d.dl $d.pm $d.ph
 done
-d=/tmp/bench_gpt_$$; : > $d.dl; : > $d.py
+d=/tmp/bench_gpt_$$; : > $d.dl; : > $d.py; : > $d.q8
 for r in $(seq "$ROUNDS"); do
   OMP_NUM_THREADS=1 $DLUA scripts/bench_gpt.lua --threads 1 --generate --steps 10 >> $d.dl
+  OMP_NUM_THREADS=1 $DLUA scripts/bench_gpt.lua --threads 1 --generate --int8 --steps 10 >> $d.q8
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE \
     $PY scripts/bench_gpt.py --threads 1 --generate --steps 3 >> $d.py
 done
 dl=$(awk '{print $2}' $d.dl | best); py=$(awk '{print $2}' $d.py | best)
 echo "| 1 | generate (dlua cached, PyTorch re-running the prefix) | $dl | $py | $(ratio "$dl" "$py") | - | $py | $(awk '{print $4}' $d.dl | best) | $(awk '{print $4}' $d.py | best) |"
-rm -f $d.dl $d.py
+q8=$(awk '{print $2}' $d.q8 | best)
+echo "| 1 | generate int8 (dl.quantize's model, cached) | $q8 | $py | $(ratio "$q8" "$py") | - | $py | $(awk '{print $4}' $d.q8 | best) | - |"
+rm -f $d.dl $d.py $d.q8

@@ -128,6 +128,37 @@ describe('dl.prune unstructured', function()
                                           {nesterov = true}) end)
     assert.matches('^[^\n]*prune_spec.lua:%d+: optim.sgd: Nesterov momentum requires', e)
   end)
+
+  it('adds no allocation to a step (no closure, no table per step)', function()
+    local model = mlp()
+    dl.prune(model, {amount = 0.5})
+    local params, grads = model:getParameters()
+    grads:fill(0.01)
+    local function feval() return 0, grads end
+    local config, state = {learningRate = 0.1}, {}
+    local wrapped = optim.sgd
+    -- the Lua heap grown by n steps, with the collector stopped
+    local function growth(step, n)
+      step(feval, params, config, state) -- state made on the first step
+      collectgarbage('collect')
+      collectgarbage('stop')
+      local before = collectgarbage('count')
+      for _ = 1, n do step(feval, params, config, state) end
+      local kb = collectgarbage('count') - before
+      collectgarbage('restart')
+      return kb
+    end
+    -- the wrapper's cost: a step through it against the same sgd unwrapped (its upvalue)
+    local inner
+    for i = 1, debug.getinfo(wrapped, 'u').nups do
+      local name, v = debug.getupvalue(wrapped, i)
+      if name == 'optimizer' then inner = v end
+    end
+    assert.is_function(inner)
+    local extra = growth(wrapped, 200) - growth(inner, 200)
+    assert.is_true(extra < 2, ('%.1f kB more over 200 steps'):format(extra))
+    check_masks(model, 0.5)
+  end)
 end)
 
 -- Units of a producer that structured pruning removes, computed here again: the

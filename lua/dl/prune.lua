@@ -94,29 +94,40 @@ local OPTIMIZERS = {'sgd', 'nag', 'adam', 'adamw', 'adamax', 'adagrad', 'adadelt
                     'rprop', 'asgd', 'lbfgs', 'cg'}
 local wrapped = setmetatable({}, {__mode = 'k'})
 
+-- The objective of the step running, read by the one feval below (saved and restored
+-- around each step, so a step inside another's objective works too): a step allocates no
+-- closure and no table, as training's steady state must not.
+local current
+
+local function feval(...)
+  local fx, dfdx = current(...)
+  mask_gradients()
+  return fx, dfdx
+end
+
+-- An error the optimizer raised at its caller's line (error(msg, 2)) has no position
+-- under pcall: it gets the script's, as without the wrapper.
+local function rethrow(msg)
+  if type(msg) == 'string' and not msg:match('^[^%s:]+:%d+: ') then torch._error(msg) end
+  error(msg, 0)
+end
+
 -- prune.step(optimizer): the optimizer with the masks of every pruned model applied around
--- each step; for a step function held before dl.prune wrapped optim's.
+-- each step; for a step function held before dl.prune wrapped optim's. optim's steps
+-- return at most three values (x, the f values, lbfgs's evaluation count): so does this.
 function prune.step(optimizer)
   if type(optimizer) ~= 'function' then
     torch._error(('dl.prune.step: expected an optimizer function, got %s'):format(type(optimizer)))
   end
   if wrapped[optimizer] then return optimizer end
   local function step(opfunc, x, ...)
-    local function feval(...)
-      local fx, dfdx = opfunc(...)
-      mask_gradients()
-      return fx, dfdx
-    end
-    local r = table.pack(pcall(optimizer, feval, x, ...))
-    if not r[1] then
-      -- an error the optimizer raised at its caller's line (error(msg, 2)) has no
-      -- position under pcall: it gets the script's, as without the wrapper
-      local msg = r[2]
-      if type(msg) == 'string' and not msg:match('^[^%s:]+:%d+: ') then torch._error(msg) end
-      error(msg, 0)
-    end
+    local outer = current
+    current = opfunc
+    local ok, r1, r2, r3 = pcall(optimizer, feval, x, ...)
+    current = outer
+    if not ok then rethrow(r1) end
     mask_weights()
-    return table.unpack(r, 2, r.n)
+    return r1, r2, r3
   end
   wrapped[step] = true
   return step
