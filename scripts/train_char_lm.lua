@@ -26,6 +26,7 @@ cmd:option('--temperature', 0.8, 'sampling temperature')
 cmd:option('--prime', 'The ', 'text the sample starts from')
 cmd:option('--seed', 1, 'seed')
 cmd:option('--threads', 0, 'threads (0: the default)')
+cmd:option('--int8', false, 'at the end, the held-out loss of the int8 model too (dl.quantize)')
 local opt = cmd:parse(arg or {})
 torch.manualSeed(opt.seed)
 if opt.threads > 0 then torch.setnumthreads(opt.threads) end
@@ -60,18 +61,24 @@ local params, grads = model:getParameters()
 print(model)
 print(string.format('%d parameters', params:nElement()))
 
-local function forget() rnn1:forget(); rnn2:forget() end
+-- The recurrent layers of m (the model, or its int8 copy) start again from zero states.
+local function forget(m)
+   for _, r in ipairs((m or model).modules) do
+      if r.forget then r:forget() end
+   end
+end
 
--- Mean loss over a stream tensor, from a fresh state.
-local function evaluate(S)
-   model:evaluate(); forget()
+-- Mean loss of m (default: the model) over a stream tensor, from a fresh state.
+local function evaluate(S, m)
+   m = m or model
+   m:evaluate(); forget(m)
    local total, n = 0, 0
    for i = 1, S:size(1) - opt.seq, opt.seq do
       local x, y = S:narrow(1, i, opt.seq), S:narrow(1, i + 1, opt.seq)
-      total = total + criterion:forward(model:forward(x), y:reshape(y:nElement()))
+      total = total + criterion:forward(m:forward(x), y:reshape(y:nElement()))
       n = n + 1
    end
-   model:training(); forget()
+   m:training(); forget(m)
    return total / math.max(n, 1)
 end
 
@@ -106,6 +113,12 @@ for step = 1, opt.steps do
    if step % opt.evalEvery == 0 or step == opt.steps then
       print(string.format('step %4d  held-out loss %.4f', step, evaluate(validS)))
    end
+end
+
+if opt.int8 then
+   local q = dl.quantize(model)
+   print(string.format('held-out loss: float32 %.4f, int8 %.4f', evaluate(validS),
+                       evaluate(validS, q)))
 end
 
 -- ---- sampling: one character at a time, the state carried by the SeqLSTMs --------------------

@@ -57,6 +57,11 @@ function LSTM:_prevState(s)
    return h and s.h0buf:resizeAs(h):copy(h), c and s.c0buf:resizeAs(c):copy(c)
 end
 
+-- The cell's kernel on one step into the slot s (the int8 modules replace it).
+function LSTM:_cellForward(s, x, h0, c0, mask)
+   self.cell.forward(s, x, h0, c0, self.weight, self.bias, mask)
+end
+
 function LSTM:_updateOutput(s, input)
    if not torch.isTensor(input) or (input:dim() ~= 1 and input:dim() ~= 2) then
       self:_error('input must be a batch x %d or %d tensor, got %s', self.inputSize,
@@ -67,7 +72,7 @@ function LSTM:_updateOutput(s, input)
    s.x:resizeAs(x):copy(x)
    s.hp, s.cp = self:_prevState(s)
    s.m = self.maskzero and cells.zeroMask(s.mask, s.x, s.maskbuf) or nil
-   self.cell.forward(s, s.x, s.hp, s.cp, self.weight, self.bias, s.m)
+   self:_cellForward(s, s.x, s.hp, s.cp, s.m)
    return s.single and s.out:view(self.outputSize) or s.out[1]
 end
 

@@ -26,6 +26,23 @@ function nn.QuantizedModule.range(lo, hi)
    return scale, math.max(0, math.min(255, zero))
 end
 
+-- The checks of a module made from a float one that quantizes its activations at run time
+-- only (attention, the recurrent modules): m of one of the float classes named, opts a
+-- table or nil without a static mode.
+function Q:_checkDynamic(m, opts, ...)
+   local ok = false
+   for _, name in ipairs{...} do ok = ok or torch.type(m) == name end
+   if not ok then
+      self:_error('expected an %s to quantize, got %s', (...), torch.type(m))
+   end
+   if opts ~= nil and type(opts) ~= 'table' then
+      self:_error('options must be a table, got %s', type(opts))
+   end
+   if opts and opts.mode == 'static' then
+      self:_error('it quantizes its activations at run time: mode must be dynamic')
+   end
+end
+
 -- Quantizes weight (outputs first) and copies bias; opts.mode 'dynamic' (default) or
 -- 'static' with opts.range = {lo, hi}, the input's range seen on calibration batches.
 function Q:_quantize(weight, bias, opts)

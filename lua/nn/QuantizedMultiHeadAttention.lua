@@ -20,14 +20,7 @@ end
 
 function QMHA:__init(mha, opts)
    nn.Module.__init(self)
-   if torch.type(mha) ~= 'nn.MultiHeadAttention' then
-      self:_error('expected an nn.MultiHeadAttention to quantize, got %s', torch.type(mha))
-   end
-   opts = opts or {}
-   if type(opts) ~= 'table' then self:_error('options must be a table, got %s', type(opts)) end
-   if opts.mode == 'static' then
-      self:_error('attention quantizes its activations at run time: mode must be dynamic')
-   end
+   nn.QuantizedModule._checkDynamic(self, mha, opts, 'nn.MultiHeadAttention')
    for _, k in ipairs{'embedDim', 'nHeads', 'headDim', 'batchFirst', 'causal', 'dropout',
                       'needWeights', 'mask'} do
       self[k] = mha[k]

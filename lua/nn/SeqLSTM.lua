@@ -100,13 +100,18 @@ function SeqLSTM:_maskOf(x)
    return nil
 end
 
+-- The cell's kernel on a sequence into the buffers b (the int8 modules replace it).
+function SeqLSTM:_cellForward(b, x, h0, c0, mask)
+   self.cell.forward(b, x, h0, c0, self.weight, self.bias, mask)
+end
+
 function SeqLSTM:updateOutput(input)
    local x, h0, c0 = self:_inputs(input)
    local b = self._b
    h0 = self:_initial(h0, 'userPrevOutput', self.h0, self._h0)
    c0 = self.cell.cell and self:_initial(c0, 'userPrevCell', self.c0, self._c0) or nil
    local mask = self:_maskOf(x)
-   self.cell.forward(b, x, h0, c0, self.weight, self.bias, mask)
+   self:_cellForward(b, x, h0, c0, mask)
    self._used = {h0 = h0, c0 = c0, mask = mask, form = torch.isTensor(input) and 1 or #input}
    if self:_remembering() then
       local hT, cT = self:lastState()

@@ -101,8 +101,7 @@ static int check_float32(const char *fn, const char *what, const dl_tensor *t) {
   return 0;
 }
 
-/* The weights, and the static range when there is one. */
-static int check_qweights(const char *fn, const nn_qweights *w) {
+int nn_check_qweights(const char *fn, const nn_qweights *w) {
   if (w->is_static && (!(w->ascale > 0) || !isfinite(w->ascale) || w->azero < 0 || w->azero > 255))
     return dl_error("%s: activation scale %g and zero point %d: expected a positive scale and "
                     "a zero point in [0, 255]", fn, (double)w->ascale, (int)w->azero);
@@ -140,37 +139,43 @@ int nn_qlinear_forward(const char *fn, dl_tensor *out, dl_tensor *qbuf, const dl
   char b1[96];
   if (check_float32(fn, "input", in) < 0 || nn_check_ndim(fn, "input", in, 1, 2) < 0 ||
       check_float32(fn, "output", out) < 0 || nn_check_type(fn, "buffer", qbuf, DL_BYTE) < 0 ||
-      check_qweights(fn, w) < 0)
+      nn_check_qweights(fn, w) < 0)
     return -1;
   int vec = in->ndim == 1; /* one sample: a vector in, a vector out */
-  int64_t m = vec ? 1 : in->size[0], k = w->k, n = w->scale->size[0], kp = op_qpad_k(k);
+  int64_t m = vec ? 1 : in->size[0], k = w->k, n = w->scale->size[0];
   if (in->size[in->ndim - 1] != k)
     return dl_error("%s: input of size %s, expected %lld features%s: size mismatch", fn,
                     dl_sizestr(b1, sizeof b1, in->ndim, in->size), (long long)k,
                     vec ? " or a batch N x k" : "");
-  /* the buffer: m row scales, m row zero points, then the m x kp quantized rows */
-  int64_t osize[2] = {m, n}, bsize[1] = {m * 8 + m * kp};
-  if (dl_tensor_resize(out, vec ? 1 : 2, vec ? osize + 1 : osize) < 0 ||
-      dl_tensor_resize_contig(fn, qbuf, 1, bsize) < 0)
-    return -1;
+  int64_t osize[2] = {m, n};
+  if (dl_tensor_resize(out, vec ? 1 : 2, vec ? osize + 1 : osize) < 0) return -1;
   if (m == 0) return 0;
-  uint8_t *buf = dl_tensor_data(qbuf), *q = buf + m * 8;
-  float *rs = (float *)buf;
-  int32_t *rz = (int32_t *)(buf + m * 4);
-  if (dl_tensor_iscontiguous(in) || in->stride[in->ndim - 1] == 1) {
-    op_qquantize_rows(q, kp, dl_tensor_data(in), vec ? k : in->stride[0], m, k,
-                      w->is_static ? &w->ascale : NULL, w->is_static ? &w->azero : NULL, rs, rz);
-  } else {
-    dl_tensor c;
-    if (nn_contiguous(&c, in) < 0) return -1;
-    op_qquantize_rows(q, kp, dl_tensor_data(&c), k, m, k, w->is_static ? &w->ascale : NULL,
-                      w->is_static ? &w->azero : NULL, rs, rz);
-    dl_tensor_free(&c);
-  }
   float *o = dl_tensor_data(out);
   int64_t ors = vec ? n : out->stride[0], ocs = out->stride[out->ndim - 1];
-  op_qepilogue e = w->is_static ? epilogue(w, o, ors, ocs, &w->ascale, &w->azero, 0, relu)
-                                : epilogue(w, o, ors, ocs, rs, rz, 1, relu);
+  if (dl_tensor_iscontiguous(in) || in->stride[in->ndim - 1] == 1)
+    return nn_qrows_product(fn, o, ors, ocs, qbuf, dl_tensor_data(in), vec ? k : in->stride[0],
+                            m, w, relu);
+  dl_tensor c;
+  if (nn_contiguous(&c, in) < 0) return -1;
+  int rc = nn_qrows_product(fn, o, ors, ocs, qbuf, dl_tensor_data(&c), k, m, w, relu);
+  dl_tensor_free(&c);
+  return rc;
+}
+
+int nn_qrows_product(const char *fn, float *out, int64_t rs, int64_t cs, dl_tensor *qbuf,
+                     const float *in, int64_t ldi, int64_t m, const nn_qweights *w, int relu) {
+  int64_t k = w->k, n = w->scale->size[0], kp = op_qpad_k(k);
+  /* the buffer: m row scales, m row zero points, then the m x kp quantized rows */
+  int64_t bsize[1] = {m * 8 + m * kp};
+  if (dl_tensor_resize_contig(fn, qbuf, 1, bsize) < 0) return -1;
+  if (m == 0) return 0;
+  uint8_t *buf = dl_tensor_data(qbuf), *q = buf + m * 8;
+  float *ascale = (float *)buf;
+  int32_t *azero = (int32_t *)(buf + m * 4);
+  op_qquantize_rows(q, kp, in, ldi, m, k, w->is_static ? &w->ascale : NULL,
+                    w->is_static ? &w->azero : NULL, ascale, azero);
+  op_qepilogue e = w->is_static ? epilogue(w, out, rs, cs, &w->ascale, &w->azero, 0, relu)
+                                : epilogue(w, out, rs, cs, ascale, azero, 1, relu);
   op_qgemm_f32(&e, q, kp, dl_tensor_data(w->packed), m, n, k);
   return 0;
 }
@@ -218,7 +223,7 @@ int nn_qconv2d_forward(const char *fn, dl_tensor *out, dl_tensor *qbuf, const dl
   char b1[96];
   if (check_float32(fn, "input", in) < 0 || nn_check_ndim(fn, "input", in, 3, 4) < 0 ||
       check_float32(fn, "output", out) < 0 || nn_check_type(fn, "buffer", qbuf, DL_BYTE) < 0 ||
-      check_qweights(fn, w) < 0)
+      nn_check_qweights(fn, w) < 0)
     return -1;
   int batched = in->ndim == 4;
   int64_t N = batched ? in->size[0] : 1, C = in->size[batched], H = in->size[batched + 1],

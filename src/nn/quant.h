@@ -37,6 +37,16 @@ int nn_dequantize_weight(const char *fn, dl_tensor *out, const dl_tensor *packed
 int nn_qlinear_forward(const char *fn, dl_tensor *out, dl_tensor *qbuf, const dl_tensor *in,
                        const nn_qweights *w, int relu);
 
+/* The checks of the weights (and of the static range) every forward here makes; for the
+   kernels built on nn_qrows_product (the int8 recurrent ones, rnn.h). */
+int nn_check_qweights(const char *fn, const nn_qweights *w);
+
+/* The product under nn_qlinear_forward, on raw rows the caller has checked: out[i * rs +
+   j * cs] (j < the weights' n) = the quantized product of row i of in (k = w->k floats at
+   in + i * ldi, i < m) with the weights, plus bias, max(0, .) when relu. qbuf as above. */
+int nn_qrows_product(const char *fn, float *out, int64_t rs, int64_t cs, dl_tensor *qbuf,
+                     const float *in, int64_t ldi, int64_t m, const nn_qweights *w, int relu);
+
 /* out (Float, N x F x oH x oW, or F x oH x oW for a 3D input) = the quantized 2D
    convolution of in (Float, C x H x W or N x C x H x W, w->k = C * kH * kW, the weights
    quantized from F x kH x kW x C: channels last, the order of the columns), plus bias;

@@ -298,3 +298,114 @@ int nn_gru_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gra
                            const dl_tensor *dgates, double scale) {
   return backward_params(fn, 1, gradWeight, gradBias, x, h0, out, dgates, scale);
 }
+
+/* ---- int8 forward (rnn.h) ---------------------------------------------------------- */
+
+/* The sequence's sizes from the input (T x B x D, Float) and the two weight halves. */
+static int check_qseq(const char *fn, const dl_tensor *x, const nn_qweights *wx,
+                      const nn_qweights *wh, int G, seq_dims *s) {
+  char b1[96];
+  if (nn_check_qweights(fn, wx) < 0 || nn_check_qweights(fn, wh) < 0) return -1;
+  if (x->dtype != DL_FLOAT)
+    return dl_error("%s: input must be a Float tensor, got a %s tensor", fn,
+                    dl_dtype_name(x->dtype));
+  if (nn_check_ndim(fn, "input", x, 3, 3) < 0) return -1;
+  int64_t n = wx->scale->size[0], H = n / G;
+  if (n % G != 0 || wh->scale->size[0] != n || wh->k != H)
+    return dl_error("%s: input weights of %lld outputs and recurrent weights %lld x %lld, "
+                    "expected %d*H x inputSize and %d*H x H", fn, (long long)n,
+                    (long long)wh->scale->size[0], (long long)wh->k, G, G);
+  s->T = x->size[0], s->B = x->size[1], s->D = wx->k, s->H = H;
+  if (s->T < 1 || s->B < 1 || x->size[2] != s->D)
+    return dl_error("%s: input of size %s, expected seqlen x batch x %lld (at least one step "
+                    "and one sequence)", fn, dl_sizestr(b1, sizeof b1, 3, x->size),
+                    (long long)s->D);
+  int64_t big[4] = {s->T, s->B, 4, H};
+  return dl_numel_checked(fn, 4, big) < 0 ? -1 : 0;
+}
+
+static int qlstm_steps(const char *fn, float *out, float *cell, float *gates, float *work,
+                       dl_tensor *qbuf, const float *x, const float *h0, const float *c0,
+                       const nn_qweights *wx, const nn_qweights *wh, const float *bias,
+                       const uint8_t *mask, const seq_dims *s) {
+  const int64_t B = s->B, H = s->H, G = 4 * H, BH = B * H;
+  if (nn_qrows_product(fn, gates, G, 1, qbuf, x, s->D, s->T * B, wx, 0) < 0) return -1;
+  for (int64_t t = 0; t < s->T; t++) {
+    const float *hp = t ? out + (t - 1) * BH : h0, *cp = t ? cell + (t - 1) * BH : c0;
+    float *g = gates + t * B * G;
+    if (hp) {
+      if (nn_qrows_product(fn, work, G, 1, qbuf, hp, H, B, wh, 0) < 0) return -1;
+      for (int64_t k = 0; k < B * G; k++) g[k] += work[k];
+    }
+    lstm_gates_float(g, cell + t * BH, out + t * BH, cp, bias, mask ? mask + t * B : NULL, B, H);
+  }
+  return 0;
+}
+
+int nn_qlstm_forward(const char *fn, dl_tensor *out, dl_tensor *cell, dl_tensor *gates,
+                     dl_tensor *work, dl_tensor *qbuf, const dl_tensor *x, const dl_tensor *h0,
+                     const dl_tensor *c0, const nn_qweights *wx, const nn_qweights *wh,
+                     const dl_tensor *bias, const dl_tensor *mask) {
+  seq_dims s;
+  if (check_qseq(fn, x, wx, wh, 4, &s) < 0) return -1;
+  if (check_state(fn, "initial hidden state", h0, DL_FLOAT, &s) < 0 ||
+      check_state(fn, "initial cell state", c0, DL_FLOAT, &s) < 0 ||
+      nn_check_vec(fn, "bias", bias, 4 * s.H, DL_FLOAT) < 0 || check_mask(fn, mask, &s) < 0 ||
+      nn_check_type(fn, "buffer", qbuf, DL_BYTE) < 0)
+    return -1;
+  if (!bias) return dl_error("%s: bias is required", fn);
+  if (resize3(fn, out, DL_FLOAT, s.T, s.B, s.H) < 0 ||
+      resize3(fn, cell, DL_FLOAT, s.T, s.B, s.H) < 0 ||
+      resize3(fn, gates, DL_FLOAT, s.T, s.B, 4 * s.H) < 0 ||
+      resize2(fn, work, DL_FLOAT, s.B, 4 * s.H) < 0)
+    return -1;
+  contig_set c = {.n = 0, .rc = 0};
+  const float *xp = cdata(&c, x), *hp = cdata(&c, h0), *cp = cdata(&c, c0);
+  const float *bp = cdata(&c, bias);
+  const uint8_t *mp = cdata(&c, mask);
+  if (c.rc == 0 && qlstm_steps(fn, dl_tensor_data(out), dl_tensor_data(cell),
+                               dl_tensor_data(gates), dl_tensor_data(work), qbuf, xp, hp, cp,
+                               wx, wh, bp, mp, &s) < 0)
+    c.rc = -1;
+  return cfree(&c);
+}
+
+static int qgru_steps(const char *fn, float *out, float *gates, float *work, dl_tensor *qbuf,
+                      const float *x, const float *h0, const nn_qweights *wx,
+                      const nn_qweights *wh, const float *bias, const uint8_t *mask,
+                      const seq_dims *s) {
+  const int64_t B = s->B, H = s->H, G = 3 * H, L = 4 * H, BH = B * H;
+  /* the input side fills the first 3H of each 4H row of gates */
+  if (nn_qrows_product(fn, gates, L, 1, qbuf, x, s->D, s->T * B, wx, 0) < 0) return -1;
+  for (int64_t t = 0; t < s->T; t++) {
+    const float *hp = t ? out + (t - 1) * BH : h0;
+    if (hp && nn_qrows_product(fn, work, G, 1, qbuf, hp, H, B, wh, 0) < 0) return -1;
+    gru_gates_float(gates + t * B * L, out + t * BH, work, hp, bias, mask ? mask + t * B : NULL,
+                    B, H);
+  }
+  return 0;
+}
+
+int nn_qgru_forward(const char *fn, dl_tensor *out, dl_tensor *gates, dl_tensor *work,
+                    dl_tensor *qbuf, const dl_tensor *x, const dl_tensor *h0,
+                    const nn_qweights *wx, const nn_qweights *wh, const dl_tensor *bias,
+                    const dl_tensor *mask) {
+  seq_dims s;
+  if (check_qseq(fn, x, wx, wh, 3, &s) < 0) return -1;
+  if (check_state(fn, "initial hidden state", h0, DL_FLOAT, &s) < 0 ||
+      nn_check_vec(fn, "bias", bias, 6 * s.H, DL_FLOAT) < 0 || check_mask(fn, mask, &s) < 0 ||
+      nn_check_type(fn, "buffer", qbuf, DL_BYTE) < 0)
+    return -1;
+  if (!bias) return dl_error("%s: bias is required", fn);
+  if (resize3(fn, out, DL_FLOAT, s.T, s.B, s.H) < 0 ||
+      resize3(fn, gates, DL_FLOAT, s.T, s.B, 4 * s.H) < 0 ||
+      resize2(fn, work, DL_FLOAT, s.B, 3 * s.H) < 0)
+    return -1;
+  contig_set c = {.n = 0, .rc = 0};
+  const float *xp = cdata(&c, x), *hp = cdata(&c, h0), *bp = cdata(&c, bias);
+  const uint8_t *mp = cdata(&c, mask);
+  if (c.rc == 0 && qgru_steps(fn, dl_tensor_data(out), dl_tensor_data(gates),
+                              dl_tensor_data(work), qbuf, xp, hp, wx, wh, bp, mp, &s) < 0)
+    c.rc = -1;
+  return cfree(&c);
+}

@@ -34,6 +34,7 @@
 #define NN_RNN_H
 
 #include "../core/tensor.h"
+#include "quant.h"
 
 int nn_lstm_forward(const char *fn, dl_tensor *out, dl_tensor *cell, dl_tensor *gates,
                     const dl_tensor *x, const dl_tensor *h0, const dl_tensor *c0,
@@ -63,5 +64,23 @@ int nn_gru_backward(const char *fn, dl_tensor *gradX, dl_tensor *gradH0, dl_tens
 int nn_gru_backward_params(const char *fn, dl_tensor *gradWeight, dl_tensor *gradBias,
                            const dl_tensor *x, const dl_tensor *h0, const dl_tensor *out,
                            const dl_tensor *dgates, double scale);
+
+/* The int8 forward of dl.quantize's recurrent modules (inference; Float only). The
+   weight's two halves are quantized apart (quant.h): wx the input weights W_ih (G*H x D),
+   wh the recurrent ones W_hh (G*H x H), both without bias (NULL: the bias above is added
+   by the gate pass, as in the float kernels). Each row of x, and each step's h_{t-1}, is
+   quantized with its own range, so a sequence's result does not depend on its batch and
+   stepping T times equals one call on T steps. One int8 GEMM for the input projection of
+   every step, one per step for the recurrent one, then the float kernels' own gate pass.
+   work (LSTM B x 4H, GRU B x 3H) holds a step's recurrent product; qbuf is the int8
+   kernels' scratch (Byte); both resized here, as the other buffers. */
+int nn_qlstm_forward(const char *fn, dl_tensor *out, dl_tensor *cell, dl_tensor *gates,
+                     dl_tensor *work, dl_tensor *qbuf, const dl_tensor *x, const dl_tensor *h0,
+                     const dl_tensor *c0, const nn_qweights *wx, const nn_qweights *wh,
+                     const dl_tensor *bias, const dl_tensor *mask);
+int nn_qgru_forward(const char *fn, dl_tensor *out, dl_tensor *gates, dl_tensor *work,
+                    dl_tensor *qbuf, const dl_tensor *x, const dl_tensor *h0,
+                    const nn_qweights *wx, const nn_qweights *wh, const dl_tensor *bias,
+                    const dl_tensor *mask);
 
 #endif

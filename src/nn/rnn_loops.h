@@ -21,6 +21,36 @@ static void FN(gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, double alp
 
 static inline T FN(sigm)(T v) { return (T)1 / ((T)1 + EXP(-v)); }
 
+/* One LSTM step after its GEMMs: g (B rows of 4H pre-activations, without the bias)
+   becomes the activated i, f, g, o, and c, h (B x H) the new states, from the previous
+   cell cp (NULL: zeros). The int8 kernels (rnn.c) share it. */
+static void FN(lstm_gates)(T *g, T *c, T *h, const T *cp, const T *bias, const uint8_t *m,
+                           int64_t B, int64_t H) {
+  const int64_t G = 4 * H, BH = B * H;
+  if (!cp) { /* a zero c0: read from this step's cell row, zeroed (each j before its write) */
+    for (int64_t k = 0; k < BH; k++) c[k] = 0;
+    cp = c;
+  }
+#pragma omp parallel for if (BH >= NN_GRAIN)
+  for (int64_t b = 0; b < B; b++) {
+    T *gr = g + b * G, *cr = c + b * H, *hr = h + b * H;
+    const T *cpr = cp + b * H;
+    if (m && m[b]) {
+      for (int64_t j = 0; j < H; j++) cr[j] = hr[j] = 0;
+      continue;
+    }
+    #pragma omp simd
+    for (int64_t j = 0; j < H; j++) {
+      T i = FN(sigm)(gr[j] + bias[j]), f = FN(sigm)(gr[H + j] + bias[H + j]);
+      T gg = TANH(gr[2 * H + j] + bias[2 * H + j]), o = FN(sigm)(gr[3 * H + j] + bias[3 * H + j]);
+      T cv = i * gg + f * cpr[j];
+      gr[j] = i, gr[H + j] = f, gr[2 * H + j] = gg, gr[3 * H + j] = o;
+      cr[j] = cv;
+      hr[j] = o * TANH(cv);
+    }
+  }
+}
+
 static void FN(lstm_forward)(T *out, T *cell, T *gates, const T *x, const T *h0, const T *c0,
                              const T *w, const T *bias, const uint8_t *mask, int64_t steps,
                              int64_t B, int64_t D, int64_t H) {
@@ -28,31 +58,9 @@ static void FN(lstm_forward)(T *out, T *cell, T *gates, const T *x, const T *h0,
   FN(gemm)(0, 1, steps * B, G, D, 1, x, D, w, ldw, 0, gates, G);
   for (int64_t t = 0; t < steps; t++) {
     const T *hp = t ? out + (t - 1) * BH : h0, *cp = t ? cell + (t - 1) * BH : c0;
-    T *g = gates + t * B * G, *c = cell + t * BH, *h = out + t * BH;
-    const uint8_t *m = mask ? mask + t * B : NULL;
+    T *g = gates + t * B * G;
     if (hp) FN(gemm)(0, 1, B, G, H, 1, hp, H, w + D, ldw, 1, g, G);
-    if (!cp) { /* a zero c0: read from this step's cell row, zeroed (each j before its write) */
-      for (int64_t k = 0; k < BH; k++) c[k] = 0;
-      cp = c;
-    }
-#pragma omp parallel for if (BH >= NN_GRAIN)
-    for (int64_t b = 0; b < B; b++) {
-      T *gr = g + b * G, *cr = c + b * H, *hr = h + b * H;
-      const T *cpr = cp + b * H;
-      if (m && m[b]) {
-        for (int64_t j = 0; j < H; j++) cr[j] = hr[j] = 0;
-        continue;
-      }
-      #pragma omp simd
-      for (int64_t j = 0; j < H; j++) {
-        T i = FN(sigm)(gr[j] + bias[j]), f = FN(sigm)(gr[H + j] + bias[H + j]);
-        T gg = TANH(gr[2 * H + j] + bias[2 * H + j]), o = FN(sigm)(gr[3 * H + j] + bias[3 * H + j]);
-        T cv = i * gg + f * cpr[j];
-        gr[j] = i, gr[H + j] = f, gr[2 * H + j] = gg, gr[3 * H + j] = o;
-        cr[j] = cv;
-        hr[j] = o * TANH(cv);
-      }
-    }
+    FN(lstm_gates)(g, cell + t * BH, out + t * BH, cp, bias, mask ? mask + t * B : NULL, B, H);
   }
 }
 
@@ -139,41 +147,49 @@ static void FN(lstm_params)(T *gw, T *gb, const T *x, const T *h0, const T *out,
   if (gb) FN(colsum)(gb, dg, steps * B, G, G, scale);
 }
 
+/* One GRU step after its GEMMs: g (B rows of 4H, the first 3H the input side W_i x,
+   without bias) becomes r, z, n and W_hn h + b_hn, h (B x H) the new state, from work
+   (B x 3H, the recurrent side W_h h_{t-1}, without bias) and the previous state hp (NULL:
+   zeros, and work is not read). The int8 kernels (rnn.c) share it. */
+static void FN(gru_gates)(T *g, T *h, T *work, const T *hp, const T *bias, const uint8_t *m,
+                          int64_t B, int64_t H) {
+  const int64_t G = 3 * H, L = 4 * H, BH = B * H;
+  const T *bi = bias, *bh = bias + G;
+  if (!hp) { /* a zero h0: read from this step's output row, zeroed */
+    for (int64_t k = 0; k < B * G; k++) work[k] = 0;
+    for (int64_t k = 0; k < BH; k++) h[k] = 0;
+    hp = h;
+  }
+#pragma omp parallel for if (BH >= NN_GRAIN)
+  for (int64_t b = 0; b < B; b++) {
+    T *gr = g + b * L, *hr = h + b * H;
+    const T *wr = work + b * G, *hpr = hp + b * H;
+    if (m && m[b]) {
+      for (int64_t j = 0; j < H; j++) hr[j] = 0;
+      continue;
+    }
+    #pragma omp simd
+    for (int64_t j = 0; j < H; j++) {
+      T r = FN(sigm)(gr[j] + bi[j] + wr[j] + bh[j]);
+      T z = FN(sigm)(gr[H + j] + bi[H + j] + wr[H + j] + bh[H + j]);
+      T hn = wr[2 * H + j] + bh[2 * H + j];
+      T n = TANH(gr[2 * H + j] + bi[2 * H + j] + r * hn);
+      gr[j] = r, gr[H + j] = z, gr[2 * H + j] = n, gr[3 * H + j] = hn;
+      hr[j] = (1 - z) * n + z * hpr[j];
+    }
+  }
+}
+
 static void FN(gru_forward)(T *out, T *gates, T *work, const T *x, const T *h0, const T *w,
                             const T *bias, const uint8_t *mask, int64_t steps, int64_t B,
                             int64_t D, int64_t H) {
   const int64_t G = 3 * H, L = 4 * H, ldw = D + H, BH = B * H;
-  const T *bi = bias, *bh = bias + G;
   FN(gemm)(0, 1, steps * B, G, D, 1, x, D, w, ldw, 0, gates, L);
   for (int64_t t = 0; t < steps; t++) {
     const T *hp = t ? out + (t - 1) * BH : h0;
-    T *g = gates + t * B * L, *h = out + t * BH;
-    const uint8_t *m = mask ? mask + t * B : NULL;
-    if (hp) {
-      FN(gemm)(0, 1, B, G, H, 1, hp, H, w + D, ldw, 0, work, G);
-    } else { /* a zero h0: read from this step's output row, zeroed */
-      for (int64_t k = 0; k < B * G; k++) work[k] = 0;
-      for (int64_t k = 0; k < BH; k++) h[k] = 0;
-      hp = h;
-    }
-#pragma omp parallel for if (BH >= NN_GRAIN)
-    for (int64_t b = 0; b < B; b++) {
-      T *gr = g + b * L, *hr = h + b * H;
-      const T *wr = work + b * G, *hpr = hp + b * H;
-      if (m && m[b]) {
-        for (int64_t j = 0; j < H; j++) hr[j] = 0;
-        continue;
-      }
-      #pragma omp simd
-      for (int64_t j = 0; j < H; j++) {
-        T r = FN(sigm)(gr[j] + bi[j] + wr[j] + bh[j]);
-        T z = FN(sigm)(gr[H + j] + bi[H + j] + wr[H + j] + bh[H + j]);
-        T hn = wr[2 * H + j] + bh[2 * H + j];
-        T n = TANH(gr[2 * H + j] + bi[2 * H + j] + r * hn);
-        gr[j] = r, gr[H + j] = z, gr[2 * H + j] = n, gr[3 * H + j] = hn;
-        hr[j] = (1 - z) * n + z * hpr[j];
-      }
-    }
+    if (hp) FN(gemm)(0, 1, B, G, H, 1, hp, H, w + D, ldw, 0, work, G);
+    FN(gru_gates)(gates + t * B * L, out + t * BH, work, hp, bias, mask ? mask + t * B : NULL,
+                  B, H);
   }
 }
 
