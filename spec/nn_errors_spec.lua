@@ -234,6 +234,8 @@ local SPATIAL_HERE = {SpatialSoftMax = true, SpatialBatchNormalization = true,
 local function inSet(name)
    if name == 'Module' or name == 'Container' or name == 'Criterion' then return false end
    if name:find('Criterion') or FAMILY[name] then return false end
+   -- the int8 modules (nn.QuantizedRecurrent defines four classes in one file)
+   if name:find('^Quantized') then return false end
    if name:find('^Spatial') or name:find('^Temporal') or name:find('^Volumetric') or
       name == 'FeatureLPPooling' or name == 'UpSampling' then
       return SPATIAL_HERE[name] or false
